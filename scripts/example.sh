@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The quickstart's main job, on the bundled example service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+echo "== What do the practices say about idempotency keys? (backend-skill search)"
+"$bin/backend-skill" search "idempotency key replay" --limit 3
+echo
+echo "== The section itself (backend-skill pattern)"
+"$bin/backend-skill" pattern "api-design-patterns#idempotency-keys" | head -n 40

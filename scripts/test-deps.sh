@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond the Python packages: system servers and tools (Debian
+# packages) and Node packages. Each step is skipped when already present, so reruns are cheap.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+# (capabilities add their system packages here, e.g. redis-server)
+if ((${#need_apt[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "note: missing ${need_apt[*]}; tests that need them will be skipped" >&2
+  fi
+fi

@@ -1,0 +1,3 @@
+from backend_skill.cli import main
+
+main()

@@ -1,0 +1,173 @@
+"""The command-line face: the same calls as the MCP tools, printed for people or as JSON.
+
+Exit codes follow linters: 0 success, 1 findings or a failed verdict, 2 usage or input error.
+Imports of the core happen inside commands so `--help` and `serve` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import BaseModel
+
+from backend_skill import __version__
+
+app = typer.Typer(
+    name="backend-skill",
+    help="Backend-service best practice for coding agents: read the practices, check code, "
+    "generate middleware, run the validation loop.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Transport(StrEnum):
+    stdio = "stdio"
+    http = "http"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="text for people; json prints the MCP tool's model."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backend-skill {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """backend-skill command line."""
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A UsageError is the user's to fix: say what was wrong, exit 2, no traceback."""
+    from backend_skill.errors import UsageError
+
+    try:
+        yield
+    except UsageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _emit(model: BaseModel, output: OutputFormat, render_text: Callable[[], None]) -> None:
+    if output is OutputFormat.json:
+        typer.echo(model.model_dump_json(indent=2))
+    else:
+        render_text()
+
+
+def _print_markdown(markdown: str) -> None:
+    """Rendered in a terminal; the markdown itself when piped, so it stays greppable."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(markdown))
+    else:
+        typer.echo(markdown.rstrip("\n"))
+
+
+@app.command()
+def serve(
+    transport: Annotated[
+        Transport, typer.Option(help="stdio for local clients; http for streamable HTTP.")
+    ] = Transport.stdio,
+    host: Annotated[str, typer.Option(help="Interface to bind with --transport http.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --transport http.")] = 8000,
+) -> None:
+    """Run the MCP server (stdio by default)."""
+    from backend_skill.server import serve as run_server
+
+    run_server(transport.value, host=host, port=port)
+
+
+@app.command("patterns")
+def list_patterns_command(output: FormatOption = OutputFormat.text) -> None:
+    """List the practice documents and their sections."""
+    from backend_skill import knowledge
+
+    result = knowledge.list_patterns()
+
+    def text() -> None:
+        for document in result.documents:
+            typer.echo(f"{document.id}  ({document.path}, {document.lines} lines)")
+            typer.echo(f"  {document.title}")
+            for section in document.sections:
+                typer.echo(f"    {section.ref}")
+
+    _emit(result, output, text)
+
+
+@app.command()
+def pattern(
+    topic: Annotated[
+        str,
+        typer.Argument(help="document, document#anchor, or a keyword such as 'idempotency'."),
+    ],
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Print a practice document or one of its sections."""
+    from backend_skill import knowledge
+
+    with _usage_errors():
+        result = knowledge.get_pattern(topic)
+
+    def text() -> None:
+        _print_markdown(result.content)
+        if result.truncated:
+            typer.echo(f"\n[cut] {result.hint}", err=True)
+            for section in result.omitted_sections:
+                typer.echo(f"  backend-skill pattern '{section.ref}'", err=True)
+
+    _emit(result, output, text)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Keywords, e.g. 'retry backoff jitter'.")],
+    limit: Annotated[int, typer.Option(min=1, max=50, help="Most hits to show.")] = 10,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Search the practices; prints ranked sections with a snippet each."""
+    from backend_skill import knowledge
+
+    with _usage_errors():
+        result = knowledge.search_patterns(query, limit=limit)
+
+    def text() -> None:
+        if not result.hits:
+            typer.echo(f"No section matches {query!r}.")
+        for hit in result.hits:
+            typer.echo(f"{hit.ref}  ({hit.score})\n  {hit.title}\n  {hit.snippet}\n")
+
+    _emit(result, output, text)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,199 @@
+"""The MCP face: registers tools, resources and prompts over the core, and translates errors.
+
+No logic lives here. Each tool parses its arguments (the signature is the schema), calls one core
+function and returns its pydantic model; a UsageError becomes a ToolError the agent can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import (
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+    ToolAnnotations,
+)
+from pydantic import Field
+
+from backend_skill import __version__, knowledge, prompts
+from backend_skill.errors import UsageError
+from backend_skill.knowledge.library import load_documents
+from backend_skill.knowledge.models import PatternList, PatternText, SearchResults
+
+INSTRUCTIONS = """\
+backend-skill applies backend-service best practice (API design, auth, config, database,
+observability, resilience, security, testing) to the code in front of you.
+- Read the practice: list_patterns for the documents, get_pattern('document#anchor' or a
+  keyword such as 'idempotency'), search_patterns('keywords') when unsure where it lives.
+- The resources pattern://<document> and pattern://<document>/<anchor> hold the same texts.
+- Prompts: review_backend_code to review a change, new_service_checklist to start a service.
+"""
+
+READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True)
+
+
+@contextmanager
+def _as_tool_errors() -> Iterator[None]:
+    """Input problems go back to the agent as a ToolError that says what to send instead."""
+    try:
+        yield
+    except UsageError as error:
+        raise ToolError(str(error)) from error
+
+
+def _register_knowledge(server: MCPServer) -> None:
+    @server.tool(title="List backend practice documents", annotations=READ_ONLY)
+    def list_patterns() -> PatternList:
+        """List the skill's documents (SKILL.md and the deep dives) with their sections.
+
+        Use a section's `ref` with get_pattern to read it.
+        """
+        return knowledge.list_patterns()
+
+    @server.tool(title="Read a backend practice", annotations=READ_ONLY)
+    def get_pattern(
+        topic: Annotated[
+            str,
+            Field(
+                description="A document id ('database-patterns'), 'document#anchor' "
+                "('api-design-patterns#idempotency-keys'), or a keyword ('idempotency')."
+            ),
+        ],
+    ) -> PatternText:
+        """Return the markdown of a practice document or one of its sections.
+
+        Long documents come back cut at a section boundary, with the omitted sections listed.
+        """
+        with _as_tool_errors():
+            return knowledge.get_pattern(topic)
+
+    @server.tool(title="Search backend practices", annotations=READ_ONLY)
+    def search_patterns(
+        query: Annotated[str, Field(description="Keywords, e.g. 'retry backoff jitter'.")],
+        limit: Annotated[int, Field(ge=1, le=50, description="Most hits to return.")] = 10,
+    ) -> SearchResults:
+        """Find the sections that best match some keywords, ranked, with a snippet each."""
+        with _as_tool_errors():
+            return knowledge.search_patterns(query, limit=limit)
+
+
+def _register_resources(server: MCPServer) -> None:
+    for document in load_documents():
+        server.resource(
+            knowledge.document_uri(document.id),
+            name=document.id,
+            title=document.title,
+            description=document.summary()[:300] or document.path,
+            mime_type="text/markdown",
+        )(_document_reader(document.text))
+
+    @server.resource(
+        "pattern://{name}",
+        name="pattern",
+        title="Backend practice by name",
+        description="A document or a section by id or keyword, e.g. pattern://idempotency.",
+        mime_type="text/markdown",
+    )
+    def pattern_by_name(name: str) -> str:
+        return _read(name)
+
+    @server.resource(
+        "pattern://{document}/{section}",
+        name="pattern-section",
+        title="Section of a backend practice document",
+        description="One section by anchor, e.g. pattern://database-patterns/migrations.",
+        mime_type="text/markdown",
+    )
+    def pattern_section(document: str, section: str) -> str:
+        return _read(f"{document}#{section}")
+
+    @server.completion()  # type: ignore[untyped-decorator, no-untyped-call]  # SDK leaves it untyped
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        if not isinstance(ref, ResourceTemplateReference):
+            return None
+        if argument.name == "section":
+            chosen = (context.arguments or {}).get("document") if context else None
+            values = [
+                s.anchor
+                for d in load_documents()
+                if chosen in (None, d.id)
+                for s in d.sections
+                if s.level > 1 and s.anchor.startswith(argument.value.lower())
+            ]
+        elif argument.name == "document":
+            values = [d.id for d in load_documents() if d.id.startswith(argument.value)]
+        else:
+            values = knowledge.complete_names(argument.value)
+        return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
+
+
+def _document_reader(text: str) -> Callable[[], str]:
+    def read() -> str:
+        return text
+
+    return read
+
+
+def _read(topic: str) -> str:
+    try:
+        return knowledge.get_pattern(topic).content
+    except UsageError as error:
+        raise ResourceNotFoundError(str(error)) from error
+
+
+def _register_prompts(server: MCPServer) -> None:
+    @server.prompt(title="Review backend code")
+    def review_backend_code(
+        target: Annotated[
+            str, Field(description="What to review: a path, a git ref, or 'the current change'.")
+        ] = "the current change",
+    ) -> str:
+        """How to review backend code with backend-skill's tools and documents."""
+        return prompts.review_backend_code(target)
+
+    @server.prompt(title="New service checklist")
+    def new_service_checklist(
+        service: Annotated[str, Field(description="Name of the new service.")] = "the service",
+        framework: Annotated[
+            str, Field(description="fastapi, flask, django, express or go (optional).")
+        ] = "",
+    ) -> str:
+        """The steps to build a new backend service the way the skill describes."""
+        return prompts.new_service_checklist(service, framework)
+
+
+def build_server() -> MCPServer:
+    server: MCPServer = MCPServer(
+        name="backend-skill",
+        title="backend-skill",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+    )
+    _register_knowledge(server)
+    _register_resources(server)
+    _register_prompts(server)
+    return server
+
+
+def serve(
+    transport: Literal["stdio", "http"] = "stdio", host: str = "127.0.0.1", port: int = 8000
+) -> None:
+    """Run until the client disconnects (stdio) or the process is stopped (http)."""
+    server = build_server()
+    if transport == "stdio":
+        server.run("stdio")
+    else:
+        options: dict[str, Any] = {"host": host, "port": port}
+        server.run("streamable-http", **options)
