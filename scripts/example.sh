@@ -8,3 +8,10 @@ echo "== What do the practices say about idempotency keys? (backend-skill search
 echo
 echo "== The section itself (backend-skill pattern)"
 "$bin/backend-skill" pattern "api-design-patterns#idempotency-keys" | head -n 40
+
+if [ -d examples/orders-service ]; then
+  echo
+  echo "== Does the example service pass the validation loop? (backend-skill validate)"
+  # Exit 1 would mean a required step failed; the report names the one to fix first.
+  "$bin/backend-skill" validate examples/orders-service
+fi

@@ -34,6 +34,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class Transport(StrEnum):
     stdio = "stdio"
     http = "http"
@@ -167,6 +173,52 @@ def search(
             typer.echo(f"{hit.ref}  ({hit.score})\n  {hit.title}\n  {hit.snippet}\n")
 
     _emit(result, output, text)
+
+
+@app.command()
+def validate(
+    directory: Annotated[
+        str | None,
+        typer.Argument(help="The project's folder (default: CLAUDE_PROJECT_DIR, else the cwd)."),
+    ] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--step",
+            "-s",
+            help="Only this step, by name (pytest, ruff, openapi) or kind (lint, tests, "
+            "coverage, spec); repeat for more.",
+        ),
+    ] = None,
+    output: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="text, markdown, or json (the MCP tool's model)."),
+    ] = ReportFormat.text,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(min=0, max=100, help="Coverage threshold in %, overriding the project's."),
+    ] = None,
+) -> None:
+    """Run the validation loop: exit 0 when every required step passes, 1 otherwise."""
+    import asyncio
+
+    from backend_skill.roots import resolve_project_root
+    from backend_skill.validate import render_markdown, render_text, run_validation_loop
+    from backend_skill.validate.console import progress_display
+
+    with _usage_errors():
+        root = resolve_project_root(directory)
+        with progress_display() as display:
+            result = asyncio.run(
+                run_validation_loop(root, steps=step, fail_under=fail_under, on_event=display)
+            )
+    if output is ReportFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif output is ReportFormat.markdown:
+        typer.echo(render_markdown(result).rstrip("\n"))
+    else:
+        typer.echo(render_text(result))
+    raise typer.Exit(0 if result.verdict == "passed" else 1)
 
 
 def main() -> None:
