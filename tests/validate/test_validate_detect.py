@@ -173,11 +173,14 @@ def test_check_step_is_skipped_when_the_command_does_not_exist() -> None:
     assert outcome.status is StepStatus.SKIPPED
     assert outcome.skip_reason and "check" in outcome.skip_reason
     report = '{"findings": [{"rule_id": "BS101", "message": "use a parameterized query", '
+    report += '"pattern": "database-patterns#parameterized-queries", '
     report += '"location": {"path": "app.py", "line": 3}}]}'
     found = parsers.check(Output(1, report, ""))
     assert found.status is StepStatus.FAILED
     assert found.summary.findings_count == 1
-    assert (found.summary.top_findings[0].code, found.summary.top_findings[0].line) == ("BS101", 3)
+    first = found.summary.top_findings[0]
+    assert (first.code, first.line) == ("BS101", 3)
+    assert first.pattern == "database-patterns#parameterized-queries"
     assert parsers.check(Output(0, '{"findings": []}', "")).status is StepStatus.PASSED
 
 

@@ -152,3 +152,39 @@ def test_mcp_cancellation_kills_the_running_steps(make_project) -> None:
             assert group_members(record["pgid"]) == []
 
     asyncio.run(scenario())
+
+
+def test_cli_in_a_terminal_shows_a_live_table(make_project, tools_venv) -> None:
+    import pty
+
+    project = make_project("passing", venv=tools_venv)
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CLAUDE_PROJECT_DIR"}
+    env.update(TERM="xterm-256color", COLUMNS="120")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend_skill", "validate", str(project), "--step", "lint"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+        text=True,
+    )
+    os.close(terminal)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closes when the command exits
+            break
+        if not chunk:
+            break
+        screen += chunk
+    stdout, _ = process.communicate(timeout=60)
+    os.close(controller)
+
+    assert process.returncode == 0
+    drawn = screen.decode(errors="replace")
+    # Drawn in place (cursor movement), as a table with the step and its status.
+    assert "\x1b[" in drawn
+    assert "validation loop" in drawn and "ruff" in drawn and "passed" in drawn
+    assert "[1/1]" not in drawn  # not the plain lines of a pipe
+    assert "verdict: PASSED" in stdout

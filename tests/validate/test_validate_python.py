@@ -115,7 +115,9 @@ def test_failing_service_reports_each_failure_against_its_step(make_project, too
     else:
         assert check.status is StepStatus.FAILED
         assert check.summary.findings_count and check.summary.findings_count >= 1
-        assert any(i.path and i.path.endswith("orders.py") for i in check.summary.top_findings)
+        assert any(i.path == "src/shop/orders.py" for i in check.summary.top_findings)
+        sql = next(i for i in check.summary.top_findings if i.path == "src/shop/orders.py")
+        assert sql.line == 9 and sql.pattern == "database-patterns#parameterized-queries"
 
     # The first thing to fix is the earliest blocking step: the lint finding.
     assert result.first_to_fix is not None
@@ -216,4 +218,54 @@ def test_invalid_custom_step_config_is_a_usage_error(make_project) -> None:
     with (project / "pyproject.toml").open("a") as handle:
         handle.write('\n[[tool.backend-skill.validate.steps]]\nname = "x"\nargv = "make test"\n')
     with pytest.raises(UsageError, match="argv"):
+        run(project)
+
+
+# A tiny app: serves until stopped, writing its pid and process group where the test can see.
+SERVE = """
+import http.server, json, os, sys
+json.dump({"pid": os.getpid(), "pgid": os.getpgid(0)}, open("server.json", "w"))
+handler = http.server.SimpleHTTPRequestHandler
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), handler)
+server.serve_forever()
+"""
+PROBE = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).status)"
+
+
+def test_load_step_runs_against_the_served_app_then_stops_it(make_project, tools_venv) -> None:
+    import json
+    import socket
+
+    from conftest import alive, group_members
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    project = make_project("passing", venv=tools_venv)
+    (project / "serve.py").write_text(SERVE)
+    (project / "probe.py").write_text(PROBE)
+    with (project / "pyproject.toml").open("a") as handle:
+        handle.write(
+            "\n[tool.backend-skill.validate]\n"
+            f'serve = ["python", "serve.py", "{port}"]\n'
+            f'base-url = "http://127.0.0.1:{port}"\n'
+            f'load = ["python", "probe.py", "http://127.0.0.1:{port}/openapi.yaml"]\n'
+        )
+    [load] = run(project, steps=["load"]).steps
+
+    assert load.status is StepStatus.PASSED, load.output_tail
+    assert load.output_tail.strip() == "200"
+    server = json.loads((project / "server.json").read_text())
+    assert not alive(server["pid"])
+    assert group_members(server["pgid"]) == []
+
+
+def test_custom_step_cannot_work_outside_the_project(make_project) -> None:
+    project = make_project("passing")
+    with (project / "pyproject.toml").open("a") as handle:
+        handle.write(
+            '\n[[tool.backend-skill.validate.steps]]\nname = "escape"\n'
+            'argv = ["python", "-c", "pass"]\ncwd = ".."\n'
+        )
+    with pytest.raises(UsageError, match="outside the project root"):
         run(project)

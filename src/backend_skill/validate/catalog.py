@@ -440,7 +440,8 @@ def _openapi(project: Project) -> Step:
 
 
 def _check(project: Project) -> Step:
-    argv = [sys.executable, "-m", "backend_skill", "check", "--format", "json", str(project.root)]
+    # Run from the project's folder on ".", so check's own root (the cwd) is the project.
+    argv = [sys.executable, "-m", "backend_skill", "check", "--format", "json", "."]
     return _step(
         project,
         "check",
@@ -448,6 +449,7 @@ def _check(project: Project) -> Step:
         "Check the code against the backend practices (backend-skill check).",
         parsers.check,
         argv,
+        env={"CLAUDE_PROJECT_DIR": str(project.root)},
     )
 
 
@@ -487,7 +489,7 @@ def _contract(project: Project) -> Step:
     url_flag = "--url" if _major_version(schemathesis, "schemathesis") >= 4 else "--base-url"
     argv = [str(schemathesis), "run", project.relative(project.specs[0])]
     argv += [f"{url_flag}={config.base_url}"]
-    serve = Serve(config.serve, config.base_url) if config.serve else None
+    serve = _serve(project)
     return _step(
         project, "contract", StepKind.CONTRACT, description, parsers.generic, argv, serve=serve
     )
@@ -524,9 +526,20 @@ def _load(project: Project) -> Step:
     step = _custom_argv(
         project, CustomStep(name="load", argv=config.load), StepKind.LOAD, description
     )
-    if config.serve and config.base_url and not step.skip_reason:
-        step = replace(step, serve=Serve(config.serve, config.base_url))
+    if not step.skip_reason:
+        step = replace(step, serve=_serve(project))
     return step
+
+
+def _serve(project: Project) -> Serve | None:
+    """The configured way to start the app, its program resolved like any step's."""
+    config = project.config
+    if not (config.serve and config.base_url):
+        return None
+    program = config.serve[0]
+    resolved = confine(program, project.root) if "/" in program else project.find_tool(program)
+    argv = [str(resolved) if resolved else program, *config.serve[1:]]
+    return Serve(argv, config.base_url)
 
 
 def _custom(project: Project) -> list[Step]:

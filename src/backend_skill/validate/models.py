@@ -54,6 +54,9 @@ class Issue(Model):
     path: str | None = None
     line: int | None = None
     code: str | None = Field(default=None, description="The tool's rule or test id, if any.")
+    pattern: str | None = Field(
+        default=None, description="The documents' section on it (document#anchor), if known."
+    )
 
 
 class SpecError(Model):

@@ -293,11 +293,13 @@ def _find_findings(document: Any) -> list[dict[str, Any]]:
 def _finding_issue(finding: dict[str, Any]) -> Issue:
     location = finding.get("location") if isinstance(finding.get("location"), dict) else {}
     line = location.get("line") if location else None
+    pattern = finding.get("pattern")
     return Issue(
         message=str(finding.get("message", "")),
         path=location.get("path") if location else None,
         line=line if isinstance(line, int) else None,
         code=finding.get("rule_id") if isinstance(finding.get("rule_id"), str) else None,
+        pattern=pattern if isinstance(pattern, str) else None,
     )
 
 

@@ -57,13 +57,15 @@ def first_to_fix(steps: Sequence[StepResult]) -> FirstFix | None:
         if step.required and step.status.blocks:
             summary = step.summary
             message = summary.text
+            pattern = step.pattern
             if summary.spec_errors:
                 error = summary.spec_errors[0]
                 message = f"{error.file} at {error.json_path}: {error.message}"
             elif summary.top_findings:
                 issue = summary.top_findings[0]
                 message = f"{summary.text}; first: {where(issue)} {issue.message}".strip()
-            return FirstFix(step=step.name, message=message, pattern=step.pattern)
+                pattern = issue.pattern or pattern
+            return FirstFix(step=step.name, message=message, pattern=pattern)
     return None
 
 

@@ -143,6 +143,7 @@ async def _execute(
             if blocked:
                 return _skipped(step, settings.root, blocked[0], blocked[1])
         timeout = min(step.timeout or settings.step_timeout, remaining)
+        env = {**env, **step.env}
         await emit("started", step)
         started = time.monotonic()
         try:
