@@ -121,9 +121,13 @@ def resolve(topic: str) -> tuple[Document, Section | None]:
     if doc_part.endswith(".md") and "/" in doc_part and not anchor:
         doc_part = doc_part.rsplit("/", 1)[-1]
     document = _find_document(doc_part) if doc_part else None
+    if anchor and doc_part and document is None:
+        known = ", ".join(doc.id for doc in load_documents())
+        raise UsageError(
+            f"No document {doc_part!r}; the documents are: {known}.", suggestions=_closest(topic)
+        )
     if anchor:
-        candidates = [document] if document else list(load_documents()) if not doc_part else []
-        for doc in candidates:
+        for doc in [document] if document else load_documents():
             section = doc.section(anchor) or doc.section(slugify(anchor))
             if section is not None:
                 return doc, section
