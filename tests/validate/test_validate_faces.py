@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import alive, group_members, requires_node
 from mcp import Client, StdioServerParameters
 
 from backend_skill.validate import ValidationResult
+from tests.validate.support import alive, group_members, requires_node
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 

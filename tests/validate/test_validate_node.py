@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import alive, group_members, requires_node
 
 from backend_skill.validate import StepStatus, ValidationResult, Verdict, run_validation_loop
+from tests.validate.support import alive, group_members, requires_node
 
 pytestmark = [requires_node, pytest.mark.usefixtures("clean_env")]
 

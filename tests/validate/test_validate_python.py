@@ -236,7 +236,7 @@ def test_load_step_runs_against_the_served_app_then_stops_it(make_project, tools
     import json
     import socket
 
-    from conftest import alive, group_members
+    from tests.validate.support import alive, group_members
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

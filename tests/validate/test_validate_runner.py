@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import alive, group_members
 
 from backend_skill.validate import parsers
 from backend_skill.validate.models import StepKind, StepStatus
 from backend_skill.validate.processes import CappedBuffer
 from backend_skill.validate.runner import RunSettings, run_steps
 from backend_skill.validate.steps import PATTERNS, Step
+from tests.validate.support import alive, group_members
 
 # Writes its pid, its process group and a child's pid to a file, then waits forever (the child
 # too, in the same group): the shape of a test run that hangs with a server it started.
