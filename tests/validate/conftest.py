@@ -1,9 +1,9 @@
 """Real fixture projects for the validation loop, run with real tools.
 
-The Python fixtures share one virtualenv with pytest, pytest-cov, ruff, mypy and bandit from the
-package index. It is built once and kept under .backend-skill-cache/ (keyed by its requirements),
-guarded by a file lock so parallel workers build it once; each test copies a fixture project into
-a tmp dir and links the venv in as the project's `.venv`.
+The Python fixtures share one virtualenv with pytest, pytest-cov, ruff, mypy, bandit and
+schemathesis from the package index. It is built once and kept under .backend-skill-cache/ (keyed
+by its requirements), guarded by a file lock so parallel workers build it once; each test copies a
+fixture project into a tmp dir and links the venv in as the project's `.venv`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "validate"
-REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit"]
+REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit", "schemathesis"]
 
 
 @pytest.fixture(scope="session")

@@ -269,3 +269,54 @@ def test_custom_step_cannot_work_outside_the_project(make_project) -> None:
         )
     with pytest.raises(UsageError, match="outside the project root"):
         run(project)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_contract_step_serves_the_app_and_tests_it_against_the_spec(
+    make_project, tools_venv
+) -> None:
+    import socket
+
+    port = _free_port()
+    project = make_project("contract", venv=tools_venv)
+    pyproject = project / "pyproject.toml"
+    base = pyproject.read_text()
+
+    def configure(*serve: str) -> None:
+        argv = ", ".join(f'"{part}"' for part in ["python", "app.py", str(port), *serve])
+        pyproject.write_text(
+            base + "\n[tool.backend-skill.validate]\n"
+            f"serve = [{argv}]\n"
+            f'base-url = "http://127.0.0.1:{port}"\n'
+        )
+
+    configure()
+    [good] = run(project, steps=["contract"]).steps
+    assert good.status is StepStatus.PASSED, good.output_tail
+    assert good.command[0] == str(project / ".venv" / "bin" / "schemathesis")
+    assert good.command[1:] == ["run", "openapi.yaml", f"--url=http://127.0.0.1:{port}"]
+    assert "no contract violations" in good.summary.text
+
+    configure("--broken")  # answers {"status": "up"} where the spec says "ok"
+    [broken] = run(project, steps=["contract"]).steps
+    assert broken.status is StepStatus.FAILED
+    codes = {issue.code for issue in broken.summary.top_findings}
+    assert "ST108" in codes  # response violates schema
+    # The app was stopped with the step: nothing listens on its port any more.
+    with socket.socket() as client, pytest.raises(ConnectionRefusedError):
+        client.connect(("127.0.0.1", port))
+
+
+def test_contract_step_without_a_reachable_app_is_skipped(make_project, tools_venv) -> None:
+    project = make_project("contract", venv=tools_venv)
+    [step] = run(project, steps=["contract"]).steps
+    assert step.status is StepStatus.SKIPPED
+    assert "no way to reach the app" in (step.skip_reason or "")
+    assert "base-url" in (step.install_hint or "")

@@ -491,7 +491,7 @@ def _contract(project: Project) -> Step:
     argv += [f"{url_flag}={config.base_url}"]
     serve = _serve(project)
     return _step(
-        project, "contract", StepKind.CONTRACT, description, parsers.generic, argv, serve=serve
+        project, "contract", StepKind.CONTRACT, description, parsers.schemathesis, argv, serve=serve
     )
 
 

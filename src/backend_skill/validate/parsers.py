@@ -389,6 +389,31 @@ def go_test(output: Output) -> Outcome:
     )
 
 
+# Schemathesis summary: "❌ ST101 Server error: 1" per failing check, "10 generated, 10 passed".
+_ST_FAILURE = re.compile(r"^\s*\S*\s*(?P<code>ST\d+) (?P<msg>.+?): (?P<count>\d+)\s*$")
+
+
+def schemathesis(output: Output) -> Outcome:
+    issues = [
+        Issue(code=m["code"], message=f"{m['msg']} ({m['count']} case{'s' * (m['count'] != '1')})")
+        for m in map(_ST_FAILURE.match, output.stdout.splitlines())
+        if m
+    ]
+    cases = re.search(r"^\s*(\d+) generated, (.+)$", output.stdout, re.MULTILINE)
+    status = _status(output)
+    if status is StepStatus.PASSED:
+        text = f"no contract violations ({cases[0].strip()})" if cases else "no contract violations"
+    elif issues:
+        text = f"{len(issues)} kinds of contract violation: " + ", ".join(
+            f"{i.code} {i.message}" for i in issues[:3]
+        )
+    else:
+        text = _describe(status, output, "")
+    return Outcome(
+        status, StepSummary(text=text, findings_count=len(issues), top_findings=issues[:TOP])
+    )
+
+
 def generic(output: Output) -> Outcome:
     status = _status(output)
     return Outcome(status, StepSummary(text=_describe(status, output, "passed")))
