@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/validate_loop.py [--rounds 3]
 
-The fixture project gets a virtualenv with its tools (pytest, pytest-cov, ruff, mypy, bandit, and
-schemathesis for the tests), shared with the tests under .backend-skill-cache/ (same key). After
-one warm-up run (tool caches filled),
+The fixture project gets a virtualenv with its tools (pytest, pytest-cov, ruff, mypy, bandit),
+shared with the tests under .backend-skill-cache/ (same key). After one warm-up run (tool caches
+filled),
 each round runs the loop twice: concurrently (bounded by the CPU count, as shipped) and with one
 step at a time. Printed: both wall times, the sum of the step durations, and the ratios.
 """
@@ -28,7 +28,7 @@ from backend_skill.validate import StepStatus, ValidationResult, run_validation_
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "validate" / "passing"
-REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit", "schemathesis"]
+REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit"]
 
 
 def tools_venv() -> Path:

@@ -1,9 +1,10 @@
 """Real fixture projects for the validation loop, run with real tools.
 
-The Python fixtures share one virtualenv with pytest, pytest-cov, ruff, mypy, bandit and
-schemathesis from the package index. It is built once and kept under .backend-skill-cache/ (keyed
-by its requirements), guarded by a file lock so parallel workers build it once; each test copies a
-fixture project into a tmp dir and links the venv in as the project's `.venv`.
+The Python fixtures share one virtualenv with pytest, pytest-cov, ruff, mypy and bandit from the
+package index (the contract fixture has its own, with schemathesis). Each is built once and kept
+under .backend-skill-cache/ (keyed by its requirements), guarded by a file lock so parallel
+workers build it once; each test copies a fixture project into a tmp dir and links the venv in as
+the project's `.venv`.
 """
 
 from __future__ import annotations
@@ -20,31 +21,37 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "validate"
-REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit", "schemathesis"]
+REQUIREMENTS = ["pytest", "pytest-cov", "ruff", "mypy", "bandit"]
+# Apart, so its pytest plugins (hypothesis) do not slow every other fixture's test run.
+CONTRACT_REQUIREMENTS = ["schemathesis"]
 
 
-@pytest.fixture(scope="session")
-def tools_venv() -> Path:
-    key = hashlib.sha256(" ".join([sys.version, *REQUIREMENTS]).encode()).hexdigest()[:12]
+def cached_venv(requirements: list[str], marker: str) -> Path:
+    """A venv with `requirements`, built once (file-locked) and kept, keyed by what it holds."""
+    key = hashlib.sha256(" ".join([sys.version, *requirements]).encode()).hexdigest()[:12]
     cache = REPO / ".backend-skill-cache"
     cache.mkdir(exist_ok=True)
     target = cache / f"validate-venv-{key}"
     with (cache / f"validate-venv-{key}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / "bin" / "bandit").is_file():
+        if not (target / "bin" / marker).is_file():
             shutil.rmtree(target, ignore_errors=True)
-            # Built under its final name: a venv's scripts hard-code its path.
-            _build_in_place(target)
+            # Built under its final name: a venv's scripts hard-code its path. The marker
+            # script appears last, so a half-built venv is rebuilt next time.
+            subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
+            pip = [str(target / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+            subprocess.run([*pip, *requirements], check=True, timeout=600)
     return target
 
 
-def _build_in_place(target: Path) -> None:
-    subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
-    subprocess.run(
-        [str(target / "bin" / "python"), "-m", "pip", "install", "--quiet", *REQUIREMENTS],
-        check=True,
-        timeout=600,
-    )
+@pytest.fixture(scope="session")
+def tools_venv() -> Path:
+    return cached_venv(REQUIREMENTS, "bandit")
+
+
+@pytest.fixture(scope="session")
+def contract_venv() -> Path:
+    return cached_venv(CONTRACT_REQUIREMENTS, "schemathesis")
 
 
 @pytest.fixture

@@ -280,12 +280,12 @@ def _free_port() -> int:
 
 
 def test_contract_step_serves_the_app_and_tests_it_against_the_spec(
-    make_project, tools_venv
+    make_project, contract_venv
 ) -> None:
     import socket
 
     port = _free_port()
-    project = make_project("contract", venv=tools_venv)
+    project = make_project("contract", venv=contract_venv)
     pyproject = project / "pyproject.toml"
     base = pyproject.read_text()
 
@@ -314,8 +314,8 @@ def test_contract_step_serves_the_app_and_tests_it_against_the_spec(
         client.connect(("127.0.0.1", port))
 
 
-def test_contract_step_without_a_reachable_app_is_skipped(make_project, tools_venv) -> None:
-    project = make_project("contract", venv=tools_venv)
+def test_contract_step_without_a_reachable_app_is_skipped(make_project, contract_venv) -> None:
+    project = make_project("contract", venv=contract_venv)
     [step] = run(project, steps=["contract"]).steps
     assert step.status is StepStatus.SKIPPED
     assert "no way to reach the app" in (step.skip_reason or "")
