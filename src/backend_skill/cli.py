@@ -208,10 +208,15 @@ def validate(
 
     with _usage_errors():
         root = resolve_project_root(directory)
-        with progress_display() as display:
-            result = asyncio.run(
-                run_validation_loop(root, steps=step, fail_under=fail_under, on_event=display)
-            )
+        try:
+            with progress_display() as display:
+                result = asyncio.run(
+                    run_validation_loop(root, steps=step, fail_under=fail_under, on_event=display)
+                )
+        except KeyboardInterrupt:
+            # Cancelling the loop has already stopped every running step's process group.
+            typer.echo("interrupted: every running step was stopped", err=True)
+            raise typer.Exit(130) from None
     if output is ReportFormat.json:
         typer.echo(result.model_dump_json(indent=2))
     elif output is ReportFormat.markdown:

@@ -188,3 +188,30 @@ def test_cli_in_a_terminal_shows_a_live_table(make_project, tools_venv) -> None:
     assert "validation loop" in drawn and "ruff" in drawn and "passed" in drawn
     assert "[1/1]" not in drawn  # not the plain lines of a pipe
     assert "verdict: PASSED" in stdout
+
+
+@requires_node
+def test_ctrl_c_stops_the_steps_and_exits_130(make_project) -> None:
+    import signal
+
+    project = make_project("hanging")
+    pids = project / "pids.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend_skill", "validate", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Like a terminal's Ctrl-C: SIGINT is delivered, not ignored as for background jobs.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    deadline = time.monotonic() + 30
+    while not (pids.is_file() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert "interrupted: every running step was stopped" in stderr
+    record = json.loads(pids.read_text())
+    assert not alive(record["pid"]) and not alive(record["child"])
+    assert group_members(record["pgid"]) == []
