@@ -186,3 +186,24 @@ def test_check_step_is_skipped_when_the_command_does_not_exist() -> None:
 
 def test_step_kinds_cover_every_pattern() -> None:
     assert set(PATTERNS) == set(StepKind)
+
+
+def test_tests_run_in_the_projects_venv_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    # A pytest on PATH, and a project venv without pytest: the PATH one must not be used.
+    path_dir = tmp_path / "path-bin"
+    path_dir.mkdir()
+    for name in ("pytest", "python"):
+        (path_dir / name).write_text("#!/bin/sh\n")
+        (path_dir / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(path_dir))
+    root = write(tmp_path / "proj", {"pyproject.toml": "", ".venv/bin/python": "#!/bin/sh\n"})
+    (root / ".venv" / "bin" / "python").chmod(0o755)
+    steps = {step.name: step for step in catalog.plan(detect(root), tmp_path, 80)}
+    assert steps["pytest"].skip_reason
+    assert steps["pytest"].install_hint == (
+        f"{root / '.venv' / 'bin' / 'python'} -m pip install pytest pytest-cov"
+    )
+    # Without a venv, the pytest on PATH runs, with the interpreter beside it.
+    (root / ".venv" / "bin" / "python").unlink()
+    steps = {step.name: step for step in catalog.plan(detect(root), tmp_path, 80)}
+    assert steps["pytest"].argv[:3] == [str(path_dir / "python"), "-m", "pytest"]

@@ -174,9 +174,17 @@ def _python_types(project: Project) -> Step:
 def _python_tests(project: Project, work_dir: Path, threshold: float) -> list[Step]:
     tests_description = "Run the project's tests with its own interpreter, measuring coverage."
     coverage_description = f"Compare test coverage with the threshold ({threshold:g}%)."
-    pytest_tool = project.find_tool("pytest")
+    # With a virtualenv the tests must run in it (its packages, its Python): a pytest found
+    # elsewhere on PATH would import other packages, so it does not count.
+    venv = project.venv_bin()
+    if venv is not None:
+        pytest_tool = venv / "pytest" if (venv / "pytest").is_file() else None
+    else:
+        pytest_tool = project.find_tool("pytest")
     if not pytest_tool:
         hint = "pip install pytest pytest-cov"
+        if venv is not None:
+            hint = f"{venv / 'python'} -m pip install pytest pytest-cov"
         return [
             _missing(
                 project, "pytest", StepKind.TESTS, tests_description, tool="pytest", hint=hint

@@ -73,6 +73,15 @@ class Project:
         dirs += [Path(entry) for entry in os.environ.get("PATH", "").split(os.pathsep) if entry]
         return dirs
 
+    def venv_bin(self) -> Path | None:
+        """The project's own virtualenv (its .venv/, venv/, else the active one), if any."""
+        active = os.environ.get("VIRTUAL_ENV")
+        candidates = [self.root / ".venv", self.root / "venv", *([Path(active)] if active else [])]
+        for venv in candidates:
+            if (venv / "bin" / "python").is_file():
+                return venv / "bin"
+        return None
+
     def find_tool(self, name: str) -> Path | None:
         for directory in self.search_dirs():
             candidate = directory / name
