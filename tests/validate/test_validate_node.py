@@ -69,6 +69,7 @@ def test_node_project_runs_its_scripts_and_audit(make_project, monkeypatch, regi
     steps = {step.name: step for step in result.steps}
 
     assert result.ecosystems == ["node"]
+    assert (result.test_dirs, result.specs) == (["test"], [])
     assert result.verdict is Verdict.PASSED, [s.summary.text for s in result.steps]
     assert steps["npm-lint"].status is StepStatus.PASSED
     assert steps["npm-lint"].command[1:] == ["run", "lint"]

@@ -39,6 +39,7 @@ def test_passing_service_passes_every_step(make_project, tools_venv) -> None:
     steps = {step.name: step for step in result.steps}
     assert result.verdict is Verdict.PASSED, [s.summary.text for s in result.steps]
     assert result.ecosystems == ["python"]
+    assert (result.test_dirs, result.specs) == (["tests"], ["openapi.yaml"])
     for name in ("ruff", "mypy", "pytest", "coverage", "bandit", "openapi"):
         assert steps[name].status is StepStatus.PASSED, (name, steps[name].output_tail)
         assert steps[name].command, name

@@ -134,6 +134,15 @@ def detect(root: Path) -> Project:
     )
 
 
+def test_dirs(root: Path, pyproject: dict[str, Any]) -> list[str]:
+    """Where the tests live: pytest's configured testpaths, else the usual folder names."""
+    options = pyproject.get("tool", {}).get("pytest", {}).get("ini_options", {})
+    configured = options.get("testpaths") if isinstance(options, dict) else None
+    if isinstance(configured, list) and configured:
+        return [str(path) for path in configured if (root / str(path)).exists()]
+    return [name for name in ("tests", "test", "__tests__", "spec") if (root / name).is_dir()]
+
+
 def find_specs(root: Path) -> list[Path]:
     """OpenAPI documents: files named openapi*/swagger*, or an api.y*ml that says `openapi:`."""
     found: list[Path] = []

@@ -13,7 +13,7 @@ from backend_skill.errors import UsageError
 from backend_skill.roots import confine
 from backend_skill.validate import catalog, report
 from backend_skill.validate.config import DEFAULT_THRESHOLD, coverage_threshold
-from backend_skill.validate.detect import detect
+from backend_skill.validate.detect import detect, test_dirs
 from backend_skill.validate.models import ValidationResult
 from backend_skill.validate.runner import DEFAULT_GRACE, OnEvent, RunSettings, run_steps
 from backend_skill.validate.steps import Step
@@ -62,6 +62,8 @@ async def run_validation_loop(
     return ValidationResult(
         project_dir=str(project_root),
         ecosystems=project.ecosystems,
+        test_dirs=test_dirs(project_root, project.pyproject),
+        specs=[project.relative(spec) for spec in project.specs],
         verdict=report.verdict(results),
         first_to_fix=report.first_to_fix(results),
         totals=report.totals(results),

@@ -125,6 +125,8 @@ class LoopTotals(Model):
 class ValidationResult(Model):
     project_dir: str
     ecosystems: list[str] = Field(description="What the project was detected as.")
+    test_dirs: list[str] = Field(default_factory=list, description="Where its tests were found.")
+    specs: list[str] = Field(default_factory=list, description="OpenAPI documents found.")
     verdict: Verdict
     first_to_fix: FirstFix | None = None
     totals: LoopTotals
