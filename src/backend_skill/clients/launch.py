@@ -1,0 +1,32 @@
+"""The command a client runs to start our server: the installed one, never a source checkout's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from backend_skill.clients.models import ServerEntry
+
+
+def server_entry() -> ServerEntry:
+    """`uvx backend-skill serve` inside a uv tool environment, else the entry point next to the
+    interpreter that runs us (a venv's or pipx's bin/), which outlives the shell we run in."""
+    if running_under_uv():
+        uvx = shutil.which("uvx")
+        return ServerEntry(command=uvx or "uvx", args=["backend-skill", "serve"])
+    bin_dir = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
+    script = bin_dir / ("backend-skill.exe" if os.name == "nt" else "backend-skill")
+    if script.is_file():
+        return ServerEntry(command=str(script), args=["serve"])
+    return ServerEntry(command=sys.executable, args=["-m", "backend_skill", "serve"])
+
+
+def running_under_uv(prefix: str | None = None) -> bool:
+    """True in a `uv tool install` environment (it holds uv-receipt.toml) or a `uvx` one (a
+    throw-away environment in uv's cache, whose path would not survive a cache clean)."""
+    root = Path(prefix or sys.prefix)
+    if (root / "uv-receipt.toml").is_file():
+        return True
+    return any(part.startswith("archive-v") for part in root.parts)
