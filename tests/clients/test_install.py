@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from clients_support import fixture_bytes, only_insertion, snapshot
 from typer.testing import CliRunner
 
 from backend_skill.cli import app
@@ -18,6 +17,8 @@ from backend_skill.clients.models import Action
 from backend_skill.clients.skillfiles import MANIFEST_NAME, package_documents
 from backend_skill.clients.targets import SKILL_NAME
 from backend_skill.errors import UsageError
+
+from .support import fixture_bytes, only_insertion, snapshot
 
 BOTH = [Client.claude_code, Client.cursor]
 

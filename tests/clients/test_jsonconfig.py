@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from clients_support import FIXTURES, fixture_bytes, only_insertion
 
 from backend_skill.clients import jsonconfig
 from backend_skill.errors import UsageError
+
+from .support import FIXTURES, fixture_bytes, only_insertion
 
 ENTRY = {"type": "stdio", "command": "/opt/venv/bin/backend-skill", "args": ["serve"], "env": {}}
 
