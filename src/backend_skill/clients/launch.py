@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 from backend_skill.clients.models import ServerEntry
 
@@ -30,3 +33,13 @@ def running_under_uv(prefix: str | None = None) -> bool:
     if (root / "uv-receipt.toml").is_file():
         return True
     return any(part.startswith("archive-v") for part in root.parts)
+
+
+def cursor_deeplink(entry: ServerEntry, name: str = "backend-skill") -> str:
+    """Cursor's one-click install link: the server's JSON, base64-encoded, in the query."""
+    server: dict[str, object] = {"command": entry.command, "args": entry.args}
+    if entry.env:
+        server["env"] = entry.env
+    encoded = base64.b64encode(json.dumps(server, separators=(",", ":")).encode()).decode()
+    query = urlencode({"name": name, "config": encoded}, safe="=")
+    return f"cursor://anysphere.cursor-deeplink/mcp/install?{query}"
