@@ -235,3 +235,25 @@ def test_cli_project_scope_uses_project_dir(home: Path, project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (project / ".cursor" / "mcp.json").is_file()
     assert list(home.iterdir()) == []
+
+
+def test_symlinked_config_and_skill_folder_stay_links(
+    home: Path, project: Path, tmp_path: Path
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    (dotfiles / "my-skill").mkdir(parents=True)
+    (dotfiles / "my-skill" / "SKILL.md").write_text("---\nname: mine\ndescription: mine\n---\n")
+    (dotfiles / "claude.json").write_bytes(fixture_bytes("claude.json"))
+    (home / ".claude.json").symlink_to(dotfiles / "claude.json")
+    (home / ".claude" / "skills").mkdir(parents=True)
+    (home / ".claude" / "skills" / SKILL_NAME).symlink_to(dotfiles / "my-skill")
+
+    report = install([Client.claude_code], Scope.user, project)
+    assert (home / ".claude.json").is_symlink()
+    assert "backend-skill" in json.loads((dotfiles / "claude.json").read_text())["mcpServers"]
+    assert sorted(p.name for p in (dotfiles / "my-skill").iterdir()) == ["SKILL.md"]
+    assert any("symlink" in note for note in report.notes)
+
+    uninstall([Client.claude_code], Scope.user, project)
+    assert (home / ".claude.json").is_symlink()
+    assert "backend-skill" not in json.loads((dotfiles / "claude.json").read_text())["mcpServers"]

@@ -115,6 +115,16 @@ def _plan_install(target: Target, entry: ServerEntry, documents: dict[str, bytes
                 blank_text=facts.blank_text,
             )
 
+    if target.skill_dir.is_symlink():
+        # Someone links the skill folder to their own copy: it is theirs, we do not write there.
+        steps.append(
+            _Step(
+                target.skill_dir,
+                Action.kept,
+                f"a symlink to {target.skill_dir.resolve()}; left alone (the skill there is yours)",
+            )
+        )
+        return _Plan(target, steps, [])
     file_plans, hashes = skillfiles.plan_copy(target.skill_dir, documents, manifest)
     for plan in file_plans:
         path = target.skill_dir / plan.relative

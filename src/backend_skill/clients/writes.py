@@ -13,7 +13,13 @@ BACKUP_SUFFIX = ".backend-skill.bak"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of one (temp file + os.replace)."""
+    """Readers see the old file or the new one, never half of one (temp file + os.replace).
+
+    A symlinked config (dotfiles kept in a repository) is written where the link points, so the
+    link survives.
+    """
+    if path.is_symlink():
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         mode = stat.S_IMODE(path.stat().st_mode)
