@@ -103,3 +103,10 @@ def test_cli_exit_codes_and_json(home: Path, project: Path) -> None:
     data = json.loads(well.output)
     assert data["healthy"] is True
     assert {c["status"] for c in data["checks"]} == {"ok"}
+
+
+def test_a_project_that_is_home_is_checked_once(home: Path) -> None:
+    install([Client.claude_code, Client.cursor], Scope.user, home)
+    report = doctor(home)
+    assert report.healthy, [c for c in report.checks if c.status is CheckStatus.fail]
+    assert all("(project)" not in c.name for c in report.checks)

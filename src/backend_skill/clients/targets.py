@@ -41,5 +41,9 @@ def targets(clients: list[Client], scope: Scope, project_dir: Path) -> list[Targ
 
 
 def every_target(project_dir: Path) -> list[Target]:
-    """Both clients at both scopes: what doctor and a full uninstall look at."""
-    return [target(c, s, project_dir) for c in Client for s in Scope]
+    """Both clients at both scopes: what doctor looks at. A project that is the home folder has
+    only the user scope (its project paths would be the user ones, half of them misread)."""
+    scopes = list(Scope)
+    if project_dir.resolve() == Path.home().resolve():
+        scopes = [Scope.user]
+    return [target(c, s, project_dir) for c in Client for s in scopes]
