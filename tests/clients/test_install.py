@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import stat
 import sys
@@ -257,3 +258,23 @@ def test_symlinked_config_and_skill_folder_stay_links(
     uninstall([Client.claude_code], Scope.user, project)
     assert (home / ".claude.json").is_symlink()
     assert "backend-skill" not in json.loads((dotfiles / "claude.json").read_text())["mcpServers"]
+
+
+def test_a_config_changed_by_the_client_meanwhile_is_not_overwritten(
+    home: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_module = importlib.import_module("backend_skill.clients.install")
+    _realistic_home(home)
+    planned = install_module._plan_install
+
+    def plan_then_client_writes(*args: object, **kwargs: object) -> object:
+        plan = planned(*args, **kwargs)  # type: ignore[arg-type]
+        config = home / ".claude.json"
+        config.write_text(config.read_text().replace('"numStartups": 184', '"numStartups": 185'))
+        return plan
+
+    monkeypatch.setattr(install_module, "_plan_install", plan_then_client_writes)
+    with pytest.raises(UsageError, match="changed while backend-skill was editing it"):
+        install([Client.claude_code], Scope.user, project)
+    text = (home / ".claude.json").read_text()
+    assert '"numStartups": 185' in text and "backend-skill" not in text

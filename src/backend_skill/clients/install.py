@@ -35,6 +35,8 @@ class _Step:
     content: bytes | None = None  # written for create/update
     backup: bool = False  # the file is the user's: copy it before the edit
     diff: str = ""
+    planned_from: bytes | None = None  # a config's bytes when we planned; None: did not exist
+    guarded: bool = False  # check planned_from again right before writing
 
 
 @dataclass
@@ -100,6 +102,8 @@ def _plan_install(target: Target, entry: ServerEntry, documents: dict[str, bytes
                 new_text.encode(),
                 backup=config.text is not None,
                 diff=_diff(target.mcp_config, old_text, new_text),
+                planned_from=None if config.text is None else config.text.encode(),
+                guarded=True,
             )
         )
         if had_entry and previous is not None:
@@ -187,6 +191,8 @@ def _plan_uninstall(target: Target, entry: ServerEntry) -> _Plan:
                 None if removal.delete_file else removal.text.encode(),
                 backup=not (record and record.created_file and removal.delete_file),
                 diff=_diff(target.mcp_config, old_text, removal.text),
+                planned_from=old_text.encode(),
+                guarded=True,
             )
         )
     prune: list[Path] = []
@@ -246,6 +252,14 @@ def _finish(
 def _apply(step: _Step) -> Path | None:
     if step.action not in (Action.create, Action.update, Action.remove):
         return None
+    if step.guarded:
+        current = step.path.read_bytes() if step.path.is_file() else None
+        if current != step.planned_from:
+            # The client itself (Claude Code rewrites ~/.claude.json) changed it meanwhile.
+            raise UsageError(
+                f"{step.path} changed while backend-skill was editing it; nothing of it was "
+                "lost. Close the client and run the command again."
+            )
     saved = backup(step.path) if step.backup and step.path.is_file() else None
     if step.content is not None:
         atomic_write(step.path, step.content)
