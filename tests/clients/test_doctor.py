@@ -110,3 +110,15 @@ def test_a_project_that_is_home_is_checked_once(home: Path) -> None:
     report = doctor(home)
     assert report.healthy, [c for c in report.checks if c.status is CheckStatus.fail]
     assert all("(project)" not in c.name for c in report.checks)
+
+
+def test_claude_code_local_scope_entries_are_started_too(home: Path, project: Path) -> None:
+    entry = {"type": "stdio", "command": str(project / "gone"), "args": ["serve"], "env": {}}
+    (home / ".claude.json").write_text(
+        json.dumps({"projects": {str(project): {"mcpServers": {"backend-skill": entry}}}})
+    )
+    report = doctor(project)
+    local = [c for c in report.checks if c.name.startswith("claude-code (local")]
+    assert len(local) == 1 and local[0].status is CheckStatus.fail
+    assert "does not exist" in local[0].message
+    assert all(c.name != "installed" for c in report.checks)

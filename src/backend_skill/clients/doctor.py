@@ -12,8 +12,9 @@ import anyio
 
 from backend_skill import __version__
 from backend_skill.clients import jsonconfig, skillcheck, skillfiles
-from backend_skill.clients.models import Check, CheckStatus, DoctorReport
+from backend_skill.clients.models import Check, CheckStatus, Client, DoctorReport, Scope
 from backend_skill.clients.targets import SERVER_NAME, SKILL_NAME, Target, every_target
+from backend_skill.clients.targets import target as client_target
 from backend_skill.errors import UsageError
 
 REINSTALL = "run backend-skill install again"
@@ -57,6 +58,12 @@ def doctor(project_dir: Path, *, timeout: float = 30.0) -> DoctorReport:
             )
         if manifest is not None:
             checks.append(_installed_documents(label, target, manifest, documents))
+    local = _claude_local_entry(project_dir)
+    if local is not None:
+        installed = True
+        label = f"claude-code (local, {project_dir})"
+        home_config = client_target(Client.claude_code, Scope.user, project_dir)
+        checks.append(_server(label, home_config, local, timeout, started))
     if not installed:
         checks.append(
             Check(
@@ -69,6 +76,18 @@ def doctor(project_dir: Path, *, timeout: float = 30.0) -> DoctorReport:
         )
     healthy = all(check.status is not CheckStatus.fail for check in checks)
     return DoctorReport(healthy=healthy, version=__version__, checks=checks)
+
+
+def _claude_local_entry(project_dir: Path) -> Any:
+    """Claude Code's `--scope local` entry: ~/.claude.json, projects[<project>].mcpServers."""
+    try:
+        config = jsonconfig.read_config(Path.home() / ".claude.json")
+    except UsageError:
+        return None  # reported with the user-scope check
+    projects = config.data.get("projects")
+    project = projects.get(str(project_dir)) if isinstance(projects, dict) else None
+    servers = project.get("mcpServers") if isinstance(project, dict) else None
+    return servers.get(SERVER_NAME) if isinstance(servers, dict) else None
 
 
 def _package_skill(documents: dict[str, bytes]) -> Check:
