@@ -158,3 +158,11 @@ def test_wrong_shapes_are_refused(tmp_path: Path, text: str, fragment: str) -> N
 def test_non_utf8_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not UTF-8"):
         jsonconfig.read_config(_write(tmp_path, b'{"a": "\xff"}'))
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    original = fixture_bytes("cursor-mcp.json").decode().replace("\n", "\r\n")
+    new = _roundtrip(tmp_path, original)
+    assert "\n" not in new.replace("\r\n", "")
+    empty = _roundtrip(tmp_path, '{\r\n  "mcpServers": {}\r\n}\r\n')
+    assert "\n" not in empty.replace("\r\n", "")

@@ -131,7 +131,8 @@ def with_server(config: Config, name: str, entry: dict[str, Any]) -> tuple[str, 
     servers = scan_object(text, servers_member.value_start)
     own = servers.find(name)
     if own is not None:
-        value = _dump(entry, _line_indent(text, own.key_start), _indent_unit(text))
+        indent = _line_indent(text, own.key_start)
+        value = _dump(entry, indent, _indent_unit(text), _newline(text))
         new = text[: own.value_start] + value + text[own.value_end :]
     else:
         new = _insert_member(text, servers, name, entry)
@@ -225,16 +226,22 @@ def _indent_unit(text: str) -> str:
     return "\t" if smallest.startswith("\t") else " " * len(smallest)
 
 
-def _dump(value: Any, base_indent: str | None, unit: str) -> str:
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _dump(value: Any, base_indent: str | None, unit: str, newline: str = "\n") -> str:
     """Serialise our value in the file's style: indented like its neighbours, or on one line."""
     if base_indent is None:
         return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, indent=unit, ensure_ascii=False).replace("\n", "\n" + base_indent)
+    dumped = json.dumps(value, indent=unit, ensure_ascii=False)
+    return dumped.replace("\n", newline + base_indent)
 
 
 def _insert_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
     """Add `key: value` as the last member of `obj`, in the style of the members around it."""
     unit = _indent_unit(text)
+    nl = _newline(text)
     if obj.members:
         last = obj.members[-1]
         colon = text[last.key_end : last.value_start]
@@ -243,8 +250,8 @@ def _insert_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
             two = len(obj.members) > 1
             comma = text[obj.members[-2].value_end : last.key_start] if two else ", "
         else:
-            comma = ",\n" + indent
-        member = json.dumps(key, ensure_ascii=False) + colon + _dump(value, indent, unit)
+            comma = "," + nl + indent
+        member = json.dumps(key, ensure_ascii=False) + colon + _dump(value, indent, unit, nl)
         return text[: last.value_end] + comma + member + text[last.value_end :]
     outer = _line_indent(text, obj.start)
     if outer is None:
@@ -257,8 +264,8 @@ def _insert_member(text: str, obj: ObjectSpan, key: str, value: Any) -> str:
         replacement = "{" + member + "}"
     else:
         inner = outer + unit
-        member = json.dumps(key, ensure_ascii=False) + ": " + _dump(value, inner, unit)
-        replacement = "{\n" + inner + member + "\n" + outer + "}"
+        member = json.dumps(key, ensure_ascii=False) + ": " + _dump(value, inner, unit, nl)
+        replacement = "{" + nl + inner + member + nl + outer + "}"
     return text[: obj.start] + replacement + text[obj.end :]
 
 
