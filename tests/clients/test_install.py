@@ -203,6 +203,7 @@ def test_uv_environments_are_recognised(tmp_path: Path) -> None:
     (tool / "uv-receipt.toml").write_text("[tool]\n")
     assert running_under_uv(str(tool))
     assert running_under_uv(str(tmp_path / ".cache" / "uv" / "archive-v0" / "Xyz"))
+    assert running_under_uv(str(tmp_path / ".cache" / "uv" / "environments-v2" / "bs-1a2b"))
     assert not running_under_uv(str(tmp_path / "venv"))
 
 

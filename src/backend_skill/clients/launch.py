@@ -32,7 +32,8 @@ def running_under_uv(prefix: str | None = None) -> bool:
     root = Path(prefix or sys.prefix)
     if (root / "uv-receipt.toml").is_file():
         return True
-    return any(part.startswith("archive-v") for part in root.parts)
+    # uvx keeps them in the cache: archive-v0/<hash> (older uv) or environments-v2/<name>.
+    return any(part.startswith(("archive-v", "environments-v")) for part in root.parts)
 
 
 def cursor_deeplink(entry: ServerEntry, name: str = "backend-skill") -> str:
