@@ -218,3 +218,30 @@ def test_gets_prompts(inspector: Any, target: list[str]) -> None:
     message = prompt["messages"][0]
     assert message["role"] == "user"
     assert "src/orders/api.py" in message["content"]["text"]
+
+
+def test_the_inspector_starts_the_server_from_the_config_install_wrote(
+    inspector: Any, tmp_path: Path
+) -> None:
+    """A client we did not write reads our merged Cursor config and starts the server from it."""
+    command, env = inspector
+    home = tmp_path / "home"
+    (home / ".cursor").mkdir(parents=True)
+    (home / ".cursor" / "mcp.json").write_bytes(
+        (
+            Path(__file__).resolve().parent.parent / "fixtures" / "clients" / "cursor-mcp.json"
+        ).read_bytes()
+    )
+    install_env = {**env, "HOME": str(home)}
+    install_env.pop("CLAUDE_PROJECT_DIR", None)
+    entry = Path(sys.executable).parent / "backend-skill"
+    code, out, err = _run(
+        [str(entry), "install", "--client", "cursor", "--project-dir", str(tmp_path)], install_env
+    )
+    assert code == 0, err
+    config = home / ".cursor" / "mcp.json"
+    argv = [*command, "--config", str(config), "--server", "backend-skill"]
+    code, out, err = _run([*argv, "--method", "tools/list"], env)
+    assert code == 0, err[-3000:]
+    names = {tool["name"] for tool in json.loads(out)["result"]["tools"]}
+    assert names >= OUR_READ_ONLY_TOOLS
