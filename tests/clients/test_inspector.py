@@ -220,26 +220,30 @@ def test_gets_prompts(inspector: Any, target: list[str]) -> None:
     assert "src/orders/api.py" in message["content"]["text"]
 
 
+@pytest.mark.parametrize(
+    ("client", "config_path", "fixture"),
+    [
+        ("cursor", ".cursor/mcp.json", "cursor-mcp.json"),
+        ("claude-code", ".claude.json", "claude.json"),
+    ],
+)
 def test_the_inspector_starts_the_server_from_the_config_install_wrote(
-    inspector: Any, tmp_path: Path
+    inspector: Any, tmp_path: Path, client: str, config_path: str, fixture: str
 ) -> None:
-    """A client we did not write reads our merged Cursor config and starts the server from it."""
+    """A client we did not write reads the config install merged and starts the server from it."""
     command, env = inspector
     home = tmp_path / "home"
-    (home / ".cursor").mkdir(parents=True)
-    (home / ".cursor" / "mcp.json").write_bytes(
-        (
-            Path(__file__).resolve().parent.parent / "fixtures" / "clients" / "cursor-mcp.json"
-        ).read_bytes()
-    )
+    config = home / config_path
+    config.parent.mkdir(parents=True)
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "clients"
+    config.write_bytes((fixtures / fixture).read_bytes())
     install_env = {**env, "HOME": str(home)}
     install_env.pop("CLAUDE_PROJECT_DIR", None)
     entry = Path(sys.executable).parent / "backend-skill"
     code, out, err = _run(
-        [str(entry), "install", "--client", "cursor", "--project-dir", str(tmp_path)], install_env
+        [str(entry), "install", "--client", client, "--project-dir", str(tmp_path)], install_env
     )
     assert code == 0, err
-    config = home / ".cursor" / "mcp.json"
     argv = [*command, "--config", str(config), "--server", "backend-skill"]
     code, out, err = _run([*argv, "--method", "tools/list"], env)
     assert code == 0, err[-3000:]
