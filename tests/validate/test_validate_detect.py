@@ -207,3 +207,22 @@ def test_tests_run_in_the_projects_venv_or_not_at_all(tmp_path: Path, monkeypatc
     (root / ".venv" / "bin" / "python").unlink()
     steps = {step.name: step for step in catalog.plan(detect(root), tmp_path, 80)}
     assert steps["pytest"].argv[:3] == [str(path_dir / "python"), "-m", "pytest"]
+
+
+def test_node_catalog_typescript_and_placeholder_scripts(tmp_path: Path, monkeypatch) -> None:
+    npm = write(tmp_path, {"bin/npm": "#!/bin/sh\n"}) / "bin" / "npm"
+    npm.chmod(0o755)
+    monkeypatch.setenv("PATH", str(npm.parent))
+    scripts = '{"scripts": {"test": "echo \\"Error: no test specified\\" && exit 1"}}'
+    root = write(tmp_path / "proj", {"package.json": scripts, "tsconfig.json": "{}"})
+    steps = {step.name: step for step in catalog.plan(detect(root), tmp_path, 80)}
+    # npm init's placeholder is not a test suite; no lint script; tsc not installed; no lockfile.
+    assert steps["npm-test"].skip_reason == "package.json has no `test` script"
+    assert steps["npm-lint"].install_hint == 'add a "lint" script to package.json'
+    assert steps["tsc"].install_hint == "npm install --save-dev typescript"
+    assert steps["npm-audit"].install_hint == "npm install --package-lock-only"
+    # A tsc in node_modules/.bin is the project's own and is used.
+    tsc = write(root, {"node_modules/.bin/tsc": "#!/bin/sh\n"}) / "node_modules" / ".bin" / "tsc"
+    tsc.chmod(0o755)
+    steps = {step.name: step for step in catalog.plan(detect(root), tmp_path, 80)}
+    assert steps["tsc"].argv == [str(tsc), "--noEmit"]
