@@ -184,7 +184,13 @@ def test_output_is_capped_to_its_end(tmp_path: Path) -> None:
     [result] = asyncio.run(run_steps([step("loud", code, tmp_path)], settings(tmp_path)))
     assert result.status is StepStatus.PASSED
     assert result.output_tail.rstrip().endswith("THE END")
-    assert len(result.output_tail) <= 4000
+    # A passing step keeps a short tail; a failing one a longer one.
+    assert len(result.output_tail) <= 600
+    failing = code + "\nsys.exit(1)"
+    [failed] = asyncio.run(run_steps([step("loud-fail", failing, tmp_path)], settings(tmp_path)))
+    assert failed.status is StepStatus.FAILED
+    assert 600 < len(failed.output_tail) <= 4000
+    assert failed.output_tail.rstrip().endswith("THE END")
 
     buffer = CappedBuffer(cap=10)
     buffer.write(b"0123456789")

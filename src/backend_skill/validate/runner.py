@@ -21,6 +21,8 @@ from backend_skill.validate.parsers import last_line
 from backend_skill.validate.steps import Output, Serve, Step
 
 TAIL_CHARS = 4000
+# A passing step's output rarely matters; keep less of it so the agent's context stays small.
+PASSED_TAIL_CHARS = 600
 DEFAULT_GRACE = 3.0
 
 
@@ -231,9 +233,9 @@ async def _wait_ready(server: processes.Running, serve: Serve) -> bool:
     return False
 
 
-def _tail(output: Output) -> str:
+def _tail(output: Output, limit: int = TAIL_CHARS) -> str:
     text = output.combined
-    return text[-TAIL_CHARS:] if len(text) > TAIL_CHARS else text
+    return text[-limit:] if len(text) > limit else text
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -286,7 +288,9 @@ def _result(
         cwd=_relative(root, step.cwd),
         exit_code=output.exit_code if output is not None else None,
         summary=summary,
-        output_tail=_tail(output) if output is not None else tail,
+        output_tail=_tail(output, PASSED_TAIL_CHARS if status is StepStatus.PASSED else TAIL_CHARS)
+        if output is not None
+        else tail,
         skip_reason=skip_reason,
         pattern=step.pattern,
     )
