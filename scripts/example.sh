@@ -12,6 +12,8 @@ echo "== The section itself (backend-skill pattern)"
 if [ -d examples/orders-service ]; then
   echo
   echo "== Does the example service pass the validation loop? (backend-skill validate)"
-  # Exit 1 would mean a required step failed; the report names the one to fix first.
-  "$bin/backend-skill" validate examples/orders-service
+  # Exit 1 means a required step failed (the report names the one to fix first); the tools it
+  # runs are the example's own, so a step whose tool is not installed is skipped, not failed.
+  "$bin/backend-skill" validate examples/orders-service ||
+    echo "(backend-skill validate exited $?)"
 fi
