@@ -321,3 +321,18 @@ def test_contract_step_without_a_reachable_app_is_skipped(make_project, contract
     assert step.status is StepStatus.SKIPPED
     assert "no way to reach the app" in (step.skip_reason or "")
     assert "base-url" in (step.install_hint or "")
+
+
+def test_a_project_without_tests_fails_the_test_step_and_skips_coverage(
+    make_project, tools_venv
+) -> None:
+    import shutil
+
+    project = make_project("passing", venv=tools_venv)
+    shutil.rmtree(project / "tests")
+    result = run(project, steps=["coverage"])
+    tests, coverage = result.steps
+    assert tests.status is StepStatus.FAILED
+    assert tests.summary.text == "no tests were collected"
+    assert coverage.status is StepStatus.SKIPPED
+    assert coverage.skip_reason == "no coverage data: no tests ran"

@@ -247,6 +247,8 @@ def _python_tests(project: Project, work_dir: Path, threshold: float) -> list[St
 
 def _needs_test_run(results: Mapping[str, StepResult]) -> str | None:
     tests = results.get("pytest")
+    if tests is not None and tests.exit_code == 5:  # pytest: no tests were collected
+        return "no coverage data: no tests ran"
     if tests is None or tests.status in (StepStatus.PASSED, StepStatus.FAILED):
         return None
     return f"no coverage data: the pytest step ended {tests.status.value}"
