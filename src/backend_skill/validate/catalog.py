@@ -563,6 +563,7 @@ def _custom(project: Project) -> list[Step]:
 
 def _custom_argv(project: Project, custom: CustomStep, kind: StepKind, description: str) -> Step:
     name, argv, required = custom.name, custom.argv, custom.required
+    cwd = confine(custom.cwd, project.root)  # refused before anything else if it leaves
     program = argv[0]
     if "/" in program:
         resolved: Path | None = confine(program, project.root)
@@ -570,7 +571,10 @@ def _custom_argv(project: Project, custom: CustomStep, kind: StepKind, descripti
             resolved = None
     else:
         resolved = project.find_tool(program)
-    hint = {"locust": "pip install locust", "k6": "see https://grafana.com/docs/k6/latest/set-up/"}
+    hint = {
+        "locust": "pip install locust",
+        "k6": "see https://grafana.com/docs/k6/latest/set-up/install-k6/",
+    }
     if resolved is None:
         return replace(
             _missing(
@@ -588,7 +592,7 @@ def _custom_argv(project: Project, custom: CustomStep, kind: StepKind, descripti
         kind=kind,
         description=description,
         pattern=PATTERNS[kind],
-        cwd=confine(custom.cwd, project.root),
+        cwd=cwd,
         parser=parsers.generic,
         argv=[str(resolved), *argv[1:]],
         required=required,
