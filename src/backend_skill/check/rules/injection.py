@@ -1,0 +1,192 @@
+"""Injection: SQL and shell commands built from data, dynamic code, unsafe deserialization,
+XML parsers that resolve entities."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, ClassVar
+
+from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.rule import Invalid, PythonRule, Valid
+from backend_skill.check.ruleutil import keyword, method_name
+from backend_skill.models import Confidence, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+SQL_METHODS = frozenset({"execute", "executemany", "executescript", "raw"})
+SQL_FUNCTIONS = frozenset(
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
+)
+
+
+class SqlBuiltFromStrings(PythonRule):
+    id = "BS101"
+    name = "sql-built-from-strings"
+    area = "database"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (89,)
+    pattern = "database-patterns#parameterized-queries"
+    summary = "SQL text built with an f-string, %, .format or + reaches execute/text()/raw()."
+    why = (
+        "A query assembled from values lets those values change the query itself: a quote in a "
+        "name becomes SQL, and an attacker reads or deletes data (SQL injection). Drivers send "
+        "parameters separately from the text, so they can never be parsed as SQL."
+    )
+    instead = (
+        "Keep the SQL text constant with placeholders (`%s`, `?`, `:name`) and pass the values "
+        "as parameters: `cur.execute('SELECT ... WHERE id = %s', (user_id,))`."
+    )
+    message = (
+        "SQL text is built from non-constant values; use a constant query with placeholders "
+        "and pass the values as parameters."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid('cur.execute("SELECT * FROM users WHERE id = %s", (user_id,))\n'),
+        Valid(
+            "TABLE = 'users'\n"
+            "def load(cur, user_id):\n"
+            "    query = f'SELECT * FROM {TABLE} WHERE id = %s'\n"
+            "    cur.execute(query, (user_id,))\n"
+        ),
+        Valid(
+            "def by_ids(cur, ids):\n"
+            "    marks = ', '.join(['%s'] * len(ids))\n"
+            "    cur.execute(f'SELECT * FROM t WHERE id IN ({marks})', ids)\n"
+        ),
+        Valid(
+            "from sqlalchemy import text\n"
+            "stmt = text('SELECT * FROM orders WHERE id = :id')\n"
+            "session.execute(stmt, {'id': order_id})\n"
+        ),
+        Valid("def run(cur, sql):\n    cur.execute(sql)\n"),
+    )
+    invalid = (
+        Invalid(
+            "def f(cur, name):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
+        ),
+        Invalid(
+            "def f(cur, user_id):\n"
+            "    q = 'SELECT * FROM users WHERE id = %s' % user_id\n"
+            "    cur.execute(q)\n"
+        ),
+        Invalid(
+            "from sqlalchemy import text\n"
+            "def f(session, col):\n"
+            "    session.execute(text('SELECT {} FROM t'.format(col)))\n"
+        ),
+        Invalid("def f(cur, v):\n    cur.executemany('INSERT INTO t VALUES (' + v + ')', [])\n"),
+        Invalid(
+            "def view(request):\n"
+            "    return User.objects.raw('SELECT * FROM u WHERE n = ' + request.GET['n'])\n"
+        ),
+        Invalid("def f(qs, order):\n    return qs.extra(where=[f'state = {order}'])\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        method = method_name(node)
+        query: ast.AST | None = None
+        if ctx.call_name(node) in SQL_FUNCTIONS:
+            query = node.args[0] if node.args else None
+        elif method in SQL_METHODS:
+            query = node.args[0] if node.args else _kw_value(node, "sql", "query", "operation")
+        elif method == "extra":
+            for name in ("where", "select", "tables"):
+                value = _kw_value(node, name)
+                if isinstance(value, (ast.List, ast.Tuple, ast.Dict)):
+                    items = value.values if isinstance(value, ast.Dict) else value.elts
+                    for item in items:
+                        if item is not None and ctx.is_dynamic_string(item):
+                            ctx.report(self, node)
+                            return
+            return
+        if query is not None and ctx.is_dynamic_string(query):
+            ctx.report(self, node)
+
+
+def _kw_value(call: ast.Call, *names: str) -> ast.expr | None:
+    for name in names:
+        kw = keyword(call, name)
+        if kw is not None:
+            return kw.value
+    return None
+
+
+class YamlUnsafeLoad(PythonRule):
+    id = "BS105"
+    name = "yaml-unsafe-load"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (502,)
+    pattern = "security-patterns#unsafe-deserialization"
+    summary = "yaml.load without a safe loader (or yaml.unsafe_load) can run code from the input."
+    why = (
+        "PyYAML's full loaders build arbitrary Python objects named in the document, so a YAML "
+        "file or request body can execute code. The safe loader builds only plain data."
+    )
+    instead = "Use `yaml.safe_load(text)` (or `Loader=yaml.SafeLoader`)."
+    message = "yaml.load can construct arbitrary objects; use yaml.safe_load."
+    fix_description = "Replace with yaml.safe_load"
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import yaml\ndata = yaml.safe_load(text)\n"),
+        Valid("import yaml\ndata = yaml.load(text, Loader=yaml.SafeLoader)\n"),
+        Valid("import yaml\ndata = yaml.load(text, Loader=yaml.CSafeLoader)\n"),
+        Valid("import json\ndata = json.load(fh)\n"),
+    )
+    invalid = (
+        Invalid(
+            "import yaml\ndata = yaml.load(text)  # config\n",
+            fixed="import yaml\ndata = yaml.safe_load(text)  # config\n",
+        ),
+        Invalid(
+            "import yaml\ndata = yaml.load(text, Loader=yaml.Loader)\n",
+            fixed="import yaml\ndata = yaml.safe_load(text)\n",
+        ),
+        Invalid(
+            "from yaml import unsafe_load\ndata = unsafe_load(body)\n",
+            fixable=False,
+        ),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        name = ctx.call_name(node)
+        if name in {"yaml.unsafe_load", "yaml.full_load", "yaml.unsafe_load_all"}:
+            ctx.report(self, node, fixable=isinstance(node.func, ast.Attribute))
+            return
+        if name not in {"yaml.load", "yaml.load_all"}:
+            return
+        loader = keyword(node, "Loader")
+        loader_node = loader.value if loader else (node.args[1] if len(node.args) > 1 else None)
+        loader_name = ctx.qualname(loader_node) if loader_node is not None else None
+        if loader_name and loader_name.rsplit(".", 1)[-1] in {"SafeLoader", "CSafeLoader"}:
+            return
+        ctx.report(self, node)
+
+    def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
+        import libcst as cst
+
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+            return None
+        attr = node.func.attr.value
+        target = {
+            "load": "safe_load",
+            "load_all": "safe_load_all",
+            "unsafe_load": "safe_load",
+            "full_load": "safe_load",
+            "unsafe_load_all": "safe_load_all",
+        }.get(attr)
+        if target is None:
+            return None
+        args = [a for a in node.args if not (a.keyword and a.keyword.value == "Loader")]
+        args = [a for a in args if a.keyword is not None or a is node.args[0]]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(func=node.func.with_changes(attr=cst.Name(target)), args=args)
