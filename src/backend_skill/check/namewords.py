@@ -9,6 +9,10 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backend_skill.check.context import FileContext
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -60,3 +64,23 @@ def is_test_path(path: str) -> bool:
         or name == "conftest.py"
         or any(p in {"tests", "test", "testing"} for p in parts[:-1])
     )
+
+
+def values_of(name: str, ctx: FileContext) -> list[ast.expr]:
+    """What a name was assigned: in the enclosing function, else at module level."""
+    values = ctx.assigned_values(name)
+    if values or ctx.function is None:
+        return values
+    table: dict[str, list[ast.expr]] | None = ctx.__dict__.get("_module_values")
+    if table is None:
+        table = {}
+        for statement in ctx.tree.body:
+            value = getattr(statement, "value", None)
+            if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or value is None:
+                continue
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    table.setdefault(target.id, []).append(value)
+        ctx.__dict__["_module_values"] = table
+    return table.get(name, [])

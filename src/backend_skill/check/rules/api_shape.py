@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
-from backend_skill.check.namewords import first_word
+from backend_skill.check.namewords import first_word, values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, keyword, name_of
 from backend_skill.models import Confidence, Severity
@@ -364,23 +364,13 @@ def _is_unprefixed_app(receiver: ast.expr, ctx: FileContext) -> bool:
     """The receiver is an app created in this module (not a router) without a root path."""
     if not isinstance(receiver, ast.Name):
         return False
-    for value in ctx.assigned_values(receiver.id) or _module_values(receiver.id, ctx):
+    for value in values_of(receiver.id, ctx):
         if isinstance(value, ast.Call) and ctx.call_name(value) in APP_FACTORIES:
             root = keyword(value, "root_path")
             return root is None or not any(
                 VERSION.match(s) for s in _segments(const_str(root.value) or "/v0")
             )
     return False
-
-
-def _module_values(name: str, ctx: FileContext) -> list[ast.expr]:
-    values: list[ast.expr] = []
-    for statement in ctx.tree.body:
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in statement.targets
-        ):
-            values.append(statement.value)
-    return values
 
 
 ERROR_KEYS = frozenset({"error", "errors", "error_message", "error_code"})
