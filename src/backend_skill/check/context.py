@@ -58,6 +58,7 @@ class FileContext:
         self.aliases: dict[str, str] = {}  # local name -> dotted import path
         self.ancestors: list[ast.AST] = []  # root first; the visited node is not included
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
+        self.state: dict[str, Any] = {}  # per-file scratch space rules key by their id
         self._flow_cache: dict[int, flow.Scope] = {}
 
     # -- reporting -------------------------------------------------------------------------

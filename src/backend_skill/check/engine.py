@@ -11,6 +11,7 @@ import ast
 import re
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,15 +44,29 @@ class FileResult:
         return cls(findings, data["facts"], data["notice"])
 
 
-class Dispatch:
-    """Node class -> the rules' visit methods, built once per rule selection."""
+class _Collector:
+    """Adapts a fact-collecting function to the rules' `visit` interface."""
 
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
-        table: dict[type[ast.AST], list[PythonRule]] = defaultdict(list)
+    def __init__(self, function: Callable[[ast.AST, FileContext], None]) -> None:
+        self.visit = function
+
+
+class Dispatch:
+    """Node class -> the rules' visit methods (and fact collectors), built once."""
+
+    def __init__(self, rules: tuple[Rule, ...], *, facts: bool = True) -> None:
+        from backend_skill.check.registry import COLLECTORS, all_rules
+
+        all_rules()  # importing the rule modules registers the collectors too
+        table: dict[type[ast.AST], list[Any]] = defaultdict(list)
         for rule in rules:
             if isinstance(rule, PythonRule):
                 for node_type in rule.node_types:
                     table[node_type].append(rule)
+        if facts:
+            for node_types, function in COLLECTORS:
+                for node_type in node_types:
+                    table[node_type].append(_Collector(function))
         self.table = dict(table)
         self.text_rules = tuple(r for r in rules if isinstance(r, TextRule))
 
@@ -84,7 +99,7 @@ def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
     return FileResult(_unsuppressed(ctx.findings, text.splitlines()))
 
 
-def walk(tree: ast.Module, ctx: FileContext, table: dict[type[ast.AST], list[PythonRule]]) -> None:
+def walk(tree: ast.Module, ctx: FileContext, table: dict[type[ast.AST], list[Any]]) -> None:
     """Depth-first, parents before children, with ancestors, functions and imports tracked."""
     ancestors = ctx.ancestors  # the nodes on the path to the visited one (tree first)
     functions = ctx.functions

@@ -117,7 +117,9 @@ def _apply(wrapper: object, targets: list[RawFinding], rules: dict[str, Rule]) -
         rule = rules[target.rule_id]
         if not isinstance(rule, PythonRule) or target.fix_span is None:
             return None
-        by_span.setdefault(_key(target.fix_span), []).append(rule)
+        rules_here = by_span.setdefault(_key(target.fix_span), [])
+        if rule not in rules_here:  # one fix per node and rule, however many findings share it
+            rules_here.append(rule)
     fix_ctx = FixContext()
 
     class Replace(cst.CSTTransformer):

@@ -6,21 +6,41 @@ picked up without touching any other file.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
 from backend_skill.errors import UsageError
 
 if TYPE_CHECKING:
+    from backend_skill.check.context import FileContext
     from backend_skill.check.rule import Rule
 
 RULE_ID = re.compile(r"^BS\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 _CLASSES: dict[str, type[Rule]] = {}
+# Fact collectors: functions the walk calls for their node types, to record what project rules
+# need (routes, env reads). They report nothing themselves.
+COLLECTORS: list[tuple[tuple[type[ast.AST], ...], Callable[[ast.AST, FileContext], None]]] = []
+
+
+def collects(
+    *node_types: type[ast.AST],
+) -> Callable[[Callable[[ast.AST, FileContext], None]], Callable[[ast.AST, FileContext], None]]:
+    """Decorator: call the function for every node of these types (see `project.py`)."""
+
+    def add(
+        function: Callable[[ast.AST, FileContext], None],
+    ) -> Callable[[ast.AST, FileContext], None]:
+        COLLECTORS.append((node_types, function))
+        return function
+
+    return add
 
 
 def register(cls: type[Rule]) -> None:

@@ -126,3 +126,27 @@ def cst_remove_keyword(call: cst.Call, name: str) -> cst.Call:
             if isinstance(original_last.comma, cst.MaybeSentinel):
                 args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return call.with_changes(args=args)
+
+
+def name_words(name: str) -> set[str]:
+    """`apiKey`, `api_key`, `X-Api-Key` -> {"api", "key"} (lower-case parts)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return {part for part in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if part}
+
+
+def target_names(statement: ast.AST) -> list[str]:
+    """The names an assignment-like statement binds (`self.token = ...` -> ["token"])."""
+    targets: list[ast.AST] = []
+    if isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        targets = [statement.target]
+    names = []
+    for target in targets:
+        for node in ast.walk(target):
+            name = name_of(node) if isinstance(node, (ast.Attribute, ast.Subscript)) else None
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            elif name:
+                names.append(name)
+    return names

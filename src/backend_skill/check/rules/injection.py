@@ -7,8 +7,9 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.flow import Origin
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import keyword, method_name
+from backend_skill.check.ruleutil import is_const, keyword, method_name
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -190,3 +191,243 @@ class YamlUnsafeLoad(PythonRule):
         if args:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return node.with_changes(func=node.func.with_changes(attr=cst.Name(target)), args=args)
+
+
+SUBPROCESS_CALLS = frozenset(
+    f"subprocess.{name}"
+    for name in (
+        "run",
+        "call",
+        "check_call",
+        "check_output",
+        "Popen",
+        "getoutput",
+        "getstatusoutput",
+    )
+)
+SHELL_FUNCTIONS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "commands.getoutput",
+    }
+)
+
+
+class ShellCommandInjection(PythonRule):
+    id = "BS102"
+    name = "shell-command-injection"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (78,)
+    pattern = "security-patterns#command-injection"
+    summary = "A shell runs a command built from non-constant values (shell=True, os.system)."
+    why = (
+        "With a shell in between, characters such as `;`, `|` and `$(...)` in a value start "
+        "new commands. A file name or form field then runs arbitrary programs on the server."
+    )
+    instead = (
+        "Pass an argument list without a shell: `subprocess.run(['convert', src, dst], "
+        "check=True, timeout=30)`; use shlex.quote only when a shell is truly unavoidable."
+    )
+    message = (
+        "Shell command built from non-constant values; pass an argument list without shell=True."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import subprocess\nsubprocess.run(['ls', '-l', path], check=True)\n"),
+        Valid("import subprocess\nsubprocess.run('ls -l /tmp', shell=True, check=True)\n"),
+        Valid("import os\nos.system('clear')\n"),
+        Valid(
+            "import shlex, subprocess\n"
+            "def f(name):\n"
+            "    subprocess.run(['grep', name, 'log.txt'], shell=False)\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            "import subprocess\n"
+            "def convert(name):\n"
+            "    subprocess.run(f'convert {name} out.png', shell=True)\n"
+        ),
+        Invalid("import os\ndef ping(host):\n    os.system('ping -c 1 ' + host)\n"),
+        Invalid("import os\ndef f(request):\n    os.popen(request.args['cmd'])\n"),
+        Invalid(
+            "from subprocess import check_output\n"
+            "def f(ref):\n"
+            "    cmd = 'git log %s' % ref\n"
+            "    return check_output(cmd, shell=True)\n"
+        ),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call) or not node.args:
+            return
+        name = ctx.call_name(node)
+        if name in SHELL_FUNCTIONS:
+            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+                ctx.report(self, node)
+            return
+        if name in SUBPROCESS_CALLS:
+            shell = keyword(node, "shell")
+            if shell is None or is_const(shell.value, False):
+                return
+            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+                ctx.report(self, node)
+
+
+class DynamicCodeExecution(PythonRule):
+    id = "BS103"
+    name = "dynamic-code-execution"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (95,)
+    pattern = "security-patterns#dynamic-code-execution"
+    summary = "eval/exec (or compile) runs a non-constant string as code."
+    why = (
+        "Code evaluated from data runs with the service's permissions: one crafted value reads "
+        "secrets, files or the database. There is no safe way to sandbox eval."
+    )
+    instead = (
+        "Parse data as data: `json.loads`, `ast.literal_eval` for Python literals, or a lookup "
+        "table of allowed operations."
+    )
+    message = "eval/exec of a non-constant string runs arbitrary code; parse the data instead."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import ast\nvalue = ast.literal_eval(text)\n"),
+        Valid("exec('import sys')\n"),
+        Valid("result = model.eval()\n"),
+    )
+    invalid = (
+        Invalid("def calc(expr):\n    return eval(expr)\n"),
+        Invalid("def f(request):\n    exec(request.form['code'])\n"),
+        Invalid("def f(name):\n    code = f'result = {name}()'\n    exec(code)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or not node.args:
+            return
+        if node.func.id not in {"eval", "exec"} or node.func.id in ctx.aliases:
+            return
+        if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            ctx.report(self, node)
+
+
+DESERIALIZERS = frozenset(
+    {
+        "pickle.load",
+        "pickle.loads",
+        "pickle.Unpickler",
+        "cPickle.load",
+        "cPickle.loads",
+        "_pickle.load",
+        "_pickle.loads",
+        "marshal.load",
+        "marshal.loads",
+        "shelve.open",
+        "dill.load",
+        "dill.loads",
+        "jsonpickle.decode",
+        "pandas.read_pickle",
+        "joblib.load",
+    }
+)
+
+
+class UnsafeDeserialization(PythonRule):
+    id = "BS104"
+    name = "unsafe-deserialization"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (502,)
+    pattern = "security-patterns#unsafe-deserialization"
+    summary = "pickle, marshal, shelve (and kin) deserialize data that can run code."
+    why = (
+        "Unpickling calls constructors named by the data, so a crafted payload executes code. "
+        "Anything that crossed a trust boundary (a request, a queue, a cache, an upload) must "
+        "not be unpickled."
+    )
+    instead = (
+        "Use a data-only format (JSON, MessagePack, protobuf) validated by a schema; sign and "
+        "verify with HMAC if a binary format must round-trip through untrusted storage."
+    )
+    message = (
+        "Deserializing with pickle/marshal/shelve can execute code; use JSON or another "
+        "data-only format."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import json\ndata = json.loads(body)\n"),
+        Valid("import pickle\nblob = pickle.dumps(obj)\n"),
+    )
+    invalid = (
+        Invalid("import pickle\ndef load(raw):\n    return pickle.loads(raw)\n"),
+        Invalid("import shelve\ndb = shelve.open('cache')\n"),
+        Invalid("from marshal import loads\nobj = loads(data)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Call) and ctx.call_name(node) in DESERIALIZERS:
+            ctx.report(self, node)
+
+
+XML_PARSERS = frozenset(
+    {
+        f"xml.etree.ElementTree.{n}"
+        for n in ("parse", "fromstring", "XML", "iterparse", "XMLParser", "fromstringlist")
+    }
+    | {f"xml.etree.cElementTree.{n}" for n in ("parse", "fromstring", "XML", "iterparse")}
+    | {
+        "xml.dom.minidom.parse",
+        "xml.dom.minidom.parseString",
+        "xml.dom.pulldom.parse",
+        "xml.dom.pulldom.parseString",
+        "xml.sax.parse",
+        "xml.sax.parseString",
+        "xml.sax.make_parser",
+        "xml.dom.expatbuilder.parse",
+        "lxml.etree.parse",
+        "lxml.etree.fromstring",
+        "lxml.etree.XML",
+    }
+)
+
+
+class XmlStdlibParser(PythonRule):
+    id = "BS106"
+    name = "xml-unsafe-parser"
+    area = "security"
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    cwe = (611,)
+    pattern = "security-patterns#xml-parsing"
+    summary = "XML parsed with the stdlib (or lxml) parsers instead of defusedxml."
+    why = (
+        "The standard parsers expand entities: a small document can exhaust memory (billion "
+        "laughs), and lxml resolves external entities, which reads local files or reaches "
+        "internal hosts (XXE)."
+    )
+    instead = (
+        "Parse untrusted XML with defusedxml: `from defusedxml.ElementTree import fromstring`."
+    )
+    message = "XML parsed with a stdlib/lxml parser; use defusedxml for untrusted input."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("from defusedxml.ElementTree import fromstring\nroot = fromstring(body)\n"),
+        Valid("import xml.etree.ElementTree as ET\nroot = ET.Element('feed')\n"),
+    )
+    invalid = (
+        Invalid("import xml.etree.ElementTree as ET\nroot = ET.fromstring(body)\n"),
+        Invalid("from xml.dom import minidom\ndoc = minidom.parseString(payload)\n"),
+        Invalid("from lxml import etree\ntree = etree.parse(upload)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Call) and ctx.call_name(node) in XML_PARSERS:
+            ctx.report(self, node)
