@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 # (capabilities add their system packages here, e.g. redis-server)
+command -v redis-server >/dev/null || need_apt+=(redis-server)  # generate: Redis store variants
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
