@@ -259,6 +259,19 @@ class ConfigField(Options):
             raise ValueError(f"{self.name}: a required field has no default")
         if not self.required and self.default is None:
             raise ValueError(f"{self.name}: give a default or mark it required")
+        expected = {
+            "str": (str,),
+            "url": (str,),
+            "int": (int,),
+            "float": (int, float),
+            "bool": (bool,),
+            "secret": (),
+        }[self.type]
+        if self.default is not None and (
+            not isinstance(self.default, expected)
+            or (isinstance(self.default, bool) and self.type != "bool")
+        ):
+            raise ValueError(f"{self.name}: default {self.default!r} is not a {self.type}")
         if isinstance(self.default, str) and self.type == "secret":
             raise ValueError(f"{self.name}: secrets have no default in code")
         if isinstance(self.default, str) and not _SAFE_DEFAULT.fullmatch(self.default):

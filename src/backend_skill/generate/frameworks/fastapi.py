@@ -38,5 +38,15 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors", notes="Wraps Starlette's CORSMiddleware (part of FastAPI)."),
         "cursor-pagination": _entry("cursor-pagination"),
         "etag": _entry("etag"),
+        "health": _entry("health"),
+        "graceful-shutdown": _entry(
+            "graceful-shutdown",
+            Package("uvicorn", ">=0.30,<1"),
+            notes="run() serves with uvicorn; DrainMiddleware works under any ASGI server "
+            "that sends lifespan shutdown.",
+        ),
+        "config": _entry("config", Package("pydantic-settings", ">=2.3,<3")),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("circuit-breaker"),
     },
 )
