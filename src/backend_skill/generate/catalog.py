@@ -27,6 +27,7 @@ from backend_skill.generate.options import (
     Text,
     Url,
     UrlPath,
+    UserAgent,
 )
 
 HEALTH_PATHS = ["/health/live", "/health/ready", "/health/startup"]
@@ -207,7 +208,7 @@ class WebhookSenderOptions(Options):
     )
     connect_timeout_seconds: float = Field(3.05, gt=0, le=60)
     read_timeout_seconds: float = Field(10, gt=0, le=300)
-    user_agent: SafeToken = "backend-skill-webhooks/1"
+    user_agent: UserAgent = "backend-skill-webhooks/1"
 
     @model_validator(mode="after")
     def _delays_positive(self) -> Self:

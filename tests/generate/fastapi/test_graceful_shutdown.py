@@ -127,6 +127,8 @@ app = FastAPI(lifespan=lifespan)
 
 @app.get("/slow")
 async def slow(seconds: float):
+    with events.open("a") as f:
+        f.write(json.dumps(["slow started", time.time()]) + "\\n")
     await asyncio.sleep(seconds)
     with events.open("a") as f:
         f.write(json.dumps(["slow finished", time.time()]) + "\\n")
@@ -185,7 +187,10 @@ def test_sigterm_under_uvicorn(render, tmp_path, options, sleep, expect_done):
     try:
         results = []
         thread = _get_in_thread(f"http://127.0.0.1:{port}/slow?seconds={sleep}", results)
-        time.sleep(0.3)
+        deadline = time.monotonic() + 20
+        while not (events.exists() and "slow started" in events.read_text()):
+            assert time.monotonic() < deadline, "the slow request never reached the server"
+            time.sleep(0.02)
         sent = time.monotonic()
         process.send_signal(signal.SIGTERM)
         time.sleep(0.2)
@@ -202,8 +207,8 @@ def test_sigterm_under_uvicorn(render, tmp_path, options, sleep, expect_done):
     names = [json.loads(line)[0] for line in events.read_text().splitlines()]
     if expect_done:
         assert results == [200]
-        assert names == ["slow finished", "pools closed"]
+        assert names == ["slow started", "slow finished", "pools closed"]
     else:
         assert results and results[0] != 200  # cut off at the hard deadline
-        assert names == ["pools closed"]
+        assert names == ["slow started", "pools closed"]
         assert took < 5, f"the 1 s deadline held (took {took:.1f}s)"

@@ -48,5 +48,17 @@ FRAMEWORK = FrameworkSupport(
         "config": _entry("config", Package("pydantic-settings", ">=2.3,<3")),
         "retry": _entry("retry"),
         "circuit-breaker": _entry("circuit-breaker"),
+        "idempotency-key": _entry("idempotency-key", REDIS),
+        "rate-limit": _entry("rate-limit", REDIS),
+        "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
+        "red-metrics": _entry("red-metrics", Package("prometheus-client", ">=0.20,<1")),
+        "tracing": _entry(
+            "tracing",
+            Package("opentelemetry-sdk", ">=1.25,<2"),
+            Package("opentelemetry-instrumentation-fastapi", ">=0.46b0"),
+            Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp"),
+        ),
+        "webhook-signature": _entry("webhook-signature"),
+        "webhook-sender": _entry("webhook-sender", Package("httpx", ">=0.27,<1")),
     },
 )
