@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -64,6 +65,7 @@ def test_python_snippet_passes_our_own_check(tmp_path, middleware, framework, in
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["findings"] == [], run.stdout
 
 
 PYTHON_PAIRS = sorted(
