@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 
@@ -59,6 +60,7 @@ def test_python_snippet_passes_our_own_check(tmp_path, middleware, framework, in
     run = subprocess.run(
         [sys.executable, "-m", "backend_skill", "check", str(tmp_path), "--format", "json"],
         cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "CLAUDE_PROJECT_DIR"},  # root = cwd
         capture_output=True,
         check=False,
         text=True,
