@@ -510,6 +510,8 @@ def rules_command(output: FormatOption = OutputFormat.text) -> None:
             )
         typer.echo(f"\n{len(result.rules)} rules; `backend-skill rule ID` explains one.")
 
+    _emit(result, output, text)
+
 
 @app.command("middleware")
 def list_middleware_command(output: FormatOption = OutputFormat.text) -> None:
