@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from backend_skill.check.context import FixContext, RawFinding, Span
@@ -61,7 +61,7 @@ def fix_each(
         wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
         positions = wrapper.resolve(PositionProvider)
         inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
-    except Exception:  # noqa: BLE001  # libcst cannot read it: no fixes, findings stand
+    except Exception:  # libcst cannot read it: no fixes, findings stand
         return {}
     module = wrapper.module
     at: dict[tuple[int, int, int, int], list[cst.CSTNode]] = {}
@@ -78,7 +78,7 @@ def fix_each(
             fix_ctx = FixContext()
             try:
                 replacement = rule.fix(node, fix_ctx)
-            except Exception:  # noqa: BLE001  # a fix that cannot be built is not offered
+            except Exception:  # a fix that cannot be built is not offered
                 replacement = None
             if replacement is None:
                 continue
