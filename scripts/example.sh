@@ -20,3 +20,12 @@ elif [ "$status" -ne 0 ]; then
   echo "backend-skill check failed with exit $status" >&2
   exit "$status"
 fi
+
+if [ -d examples/orders-service ]; then
+  echo
+  echo "== Does the example service pass the validation loop? (backend-skill validate)"
+  # Exit 1 means a required step failed (the report names the one to fix first); the tools it
+  # runs are the example's own, so a step whose tool is not installed is skipped, not failed.
+  "$bin/backend-skill" validate examples/orders-service ||
+    echo "(backend-skill validate exited $?)"
+fi
