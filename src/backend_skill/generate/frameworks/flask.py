@@ -1,0 +1,41 @@
+"""Flask: app hooks (before/after_request, error handlers) and blueprints, plain helpers otherwise.
+
+Each snippet exposes an `init_<name>(app)` (or a small class) so it works with app factories.
+Version ranges are the ones the tests run against (tests/generate/flask/).
+"""
+
+from __future__ import annotations
+
+from backend_skill.generate.support import (
+    FrameworkSupport,
+    Package,
+    Supported,
+    Template,
+)
+
+FLASK = Package("flask", ">=3,<4")
+REDIS = Package("redis", ">=5,<9", when="store=redis")
+
+
+def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
+    """Conventional layout: <name>.py, tests/test_<name>.py, templates of the same names."""
+    name = middleware.replace("-", "_")
+    return Supported(
+        files=(Template(f"{name}.py.j2", f"{name}.py"),),
+        mount=f"{name}.mount.j2",
+        test=Template(f"test_{name}.py.j2", f"tests/test_{name}.py"),
+        packages=packages,
+        notes=notes,
+    )
+
+
+FRAMEWORK = FrameworkSupport(
+    id="flask",
+    title="Flask",
+    language="python",
+    ecosystem="pypi",
+    base_packages=(FLASK,),
+    middleware={
+        "request-id": _entry("request-id"),
+    },
+)
