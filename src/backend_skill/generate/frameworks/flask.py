@@ -15,6 +15,7 @@ from backend_skill.generate.support import (
 
 FLASK = Package("flask", ">=3,<4")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
+FLASK_CORS = Package("flask-cors", ">=5,<7")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -37,5 +38,10 @@ FRAMEWORK = FrameworkSupport(
     base_packages=(FLASK,),
     middleware={
         "request-id": _entry("request-id"),
+        "security-headers": _entry("security-headers"),
+        "cors": _entry("cors", FLASK_CORS),
+        "error-envelope": _entry("error-envelope"),
+        "etag": _entry("etag"),
+        "cursor-pagination": _entry("cursor-pagination"),
     },
 )
