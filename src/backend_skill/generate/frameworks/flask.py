@@ -16,6 +16,7 @@ from backend_skill.generate.support import (
 FLASK = Package("flask", ">=3,<4")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 FLASK_CORS = Package("flask-cors", ">=5,<7")
+PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -43,5 +44,8 @@ FRAMEWORK = FrameworkSupport(
         "error-envelope": _entry("error-envelope"),
         "etag": _entry("etag"),
         "cursor-pagination": _entry("cursor-pagination"),
+        "config": _entry("config", PYDANTIC_SETTINGS),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("circuit-breaker"),
     },
 )
