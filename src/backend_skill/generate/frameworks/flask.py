@@ -17,6 +17,7 @@ FLASK = Package("flask", ">=3,<4")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 FLASK_CORS = Package("flask-cors", ">=5,<7")
 PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
+PROMETHEUS = Package("prometheus-client", ">=0.20,<1")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -47,5 +48,7 @@ FRAMEWORK = FrameworkSupport(
         "config": _entry("config", PYDANTIC_SETTINGS),
         "retry": _entry("retry"),
         "circuit-breaker": _entry("circuit-breaker"),
+        "health": _entry("health"),
+        "red-metrics": _entry("red-metrics", PROMETHEUS),
     },
 )
