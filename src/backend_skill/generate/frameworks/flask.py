@@ -18,6 +18,7 @@ REDIS = Package("redis", ">=5,<9", when="store=redis")
 FLASK_CORS = Package("flask-cors", ">=5,<7")
 PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
 PROMETHEUS = Package("prometheus-client", ">=0.20,<1")
+PYJWT = Package("pyjwt[crypto]", ">=2.8,<3")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -50,5 +51,6 @@ FRAMEWORK = FrameworkSupport(
         "circuit-breaker": _entry("circuit-breaker"),
         "health": _entry("health"),
         "red-metrics": _entry("red-metrics", PROMETHEUS),
+        "jwt-auth": _entry("jwt-auth", PYJWT),
     },
 )
