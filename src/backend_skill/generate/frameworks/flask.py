@@ -52,5 +52,6 @@ FRAMEWORK = FrameworkSupport(
         "health": _entry("health"),
         "red-metrics": _entry("red-metrics", PROMETHEUS),
         "jwt-auth": _entry("jwt-auth", PYJWT),
+        "webhook-signature": _entry("webhook-signature"),
     },
 )
