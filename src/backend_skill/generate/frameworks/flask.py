@@ -53,5 +53,6 @@ FRAMEWORK = FrameworkSupport(
         "red-metrics": _entry("red-metrics", PROMETHEUS),
         "jwt-auth": _entry("jwt-auth", PYJWT),
         "webhook-signature": _entry("webhook-signature"),
+        "json-logging": _entry("json-logging"),
     },
 )
