@@ -54,5 +54,6 @@ FRAMEWORK = FrameworkSupport(
         "jwt-auth": _entry("jwt-auth", PYJWT),
         "webhook-signature": _entry("webhook-signature"),
         "json-logging": _entry("json-logging"),
+        "idempotency-key": _entry("idempotency-key", REDIS),
     },
 )
