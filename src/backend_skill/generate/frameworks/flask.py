@@ -55,5 +55,6 @@ FRAMEWORK = FrameworkSupport(
         "webhook-signature": _entry("webhook-signature"),
         "json-logging": _entry("json-logging"),
         "idempotency-key": _entry("idempotency-key", REDIS),
+        "rate-limit": _entry("rate-limit", REDIS),
     },
 )
