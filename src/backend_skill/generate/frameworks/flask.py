@@ -19,6 +19,7 @@ FLASK_CORS = Package("flask-cors", ">=5,<7")
 PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
 PROMETHEUS = Package("prometheus-client", ">=0.20,<1")
 PYJWT = Package("pyjwt[crypto]", ">=2.8,<3")
+REQUESTS = Package("requests", ">=2.31,<3")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -56,5 +57,6 @@ FRAMEWORK = FrameworkSupport(
         "json-logging": _entry("json-logging"),
         "idempotency-key": _entry("idempotency-key", REDIS),
         "rate-limit": _entry("rate-limit", REDIS),
+        "webhook-sender": _entry("webhook-sender", REQUESTS),
     },
 )
