@@ -20,6 +20,9 @@ PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
 PROMETHEUS = Package("prometheus-client", ">=0.20,<1")
 PYJWT = Package("pyjwt[crypto]", ">=2.8,<3")
 REQUESTS = Package("requests", ">=2.31,<3")
+OTEL_SDK = Package("opentelemetry-sdk", ">=1.25,<2")
+OTEL_FLASK = Package("opentelemetry-instrumentation-flask", ">=0.46b0")
+OTEL_OTLP = Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp")
 
 
 def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
@@ -58,5 +61,6 @@ FRAMEWORK = FrameworkSupport(
         "idempotency-key": _entry("idempotency-key", REDIS),
         "rate-limit": _entry("rate-limit", REDIS),
         "webhook-sender": _entry("webhook-sender", REQUESTS),
+        "tracing": _entry("tracing", OTEL_SDK, OTEL_FLASK, OTEL_OTLP),
     },
 )
