@@ -20,6 +20,7 @@ PYDANTIC_SETTINGS = Package("pydantic-settings", ">=2.3,<3")
 PROMETHEUS = Package("prometheus-client", ">=0.20,<1")
 PYJWT = Package("pyjwt[crypto]", ">=2.8,<3")
 REQUESTS = Package("requests", ">=2.31,<3")
+GUNICORN = Package("gunicorn", ">=22,<28")
 OTEL_SDK = Package("opentelemetry-sdk", ">=1.25,<2")
 OTEL_FLASK = Package("opentelemetry-instrumentation-flask", ">=0.46b0")
 OTEL_OTLP = Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp")
@@ -62,5 +63,17 @@ FRAMEWORK = FrameworkSupport(
         "rate-limit": _entry("rate-limit", REDIS),
         "webhook-sender": _entry("webhook-sender", REQUESTS),
         "tracing": _entry("tracing", OTEL_SDK, OTEL_FLASK, OTEL_OTLP),
+        "graceful-shutdown": Supported(
+            files=(
+                Template("graceful_shutdown.py.j2", "graceful_shutdown.py"),
+                Template("gunicorn.conf.py.j2", "gunicorn.conf.py"),
+            ),
+            mount="graceful_shutdown.mount.j2",
+            test=Template("test_graceful_shutdown.py.j2", "tests/test_graceful_shutdown.py"),
+            packages=(GUNICORN,),
+            notes="Draining is the WSGI server's job: gunicorn.conf.py wires gunicorn's "
+            "graceful_timeout (the hard deadline) and signal handling to the app's readiness "
+            "flip and clean-ups. Run with: gunicorn -c gunicorn.conf.py app:app",
+        ),
     },
 )
