@@ -186,7 +186,7 @@ def test_under_gunicorn(render, options, signum):
             assert elapsed < drain, output
         else:
             assert "error" in outcome, output  # cut at the hard deadline
-            assert drain - 0.5 < elapsed < drain + 5, output
+            assert drain - 0.5 < elapsed < drain + 3, output
         assert exit_code == 0, output
         assert (directory / "closed.marker").read_text() == "closed", output
     finally:

@@ -9,7 +9,7 @@ import time
 import pytest
 from flask import Flask
 
-OPTION_SETS = [{}, {"path_prefix": "/internal/health", "check_timeout_seconds": 0.2}]
+OPTION_SETS = [{}, {"path_prefix": "/admin/health", "check_timeout_seconds": 0.2}]
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
