@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-OPTION_SETS = [{}, {"path_prefix": "/_status", "check_timeout_seconds": 0.2}]
+OPTION_SETS = [{}, {"check_timeout_seconds": 0.2}]
 
 
 def _client(render, options):
@@ -77,3 +77,14 @@ def test_sync_checks_run_off_the_event_loop(render):
     client, health, prefix = _client(render, OPTION_SETS[1])
     health.add_check("blocking", lambda: time.sleep(1))
     assert client.get(f"{prefix}/ready").json()["checks"] == {"blocking": "timeout"}
+
+
+def test_a_custom_prefix_moves_all_three(render):
+    # Not in OPTION_SETS: the documents fix /health, so our own check flags other prefixes.
+    client, health, _ = _client(render, {"path_prefix": "/_status"})
+    assert client.get("/_status/live").status_code == 200
+    assert client.get("/_status/startup").status_code == 503
+    health.mark_started()
+    assert client.get("/_status/startup").status_code == 200
+    assert client.get("/_status/ready").json() == {"status": "ok", "checks": {}}
+    assert client.get("/health/live").status_code == 404
