@@ -44,6 +44,7 @@ FRAMEWORK = FrameworkSupport(
     language="python",
     ecosystem="pypi",
     base_packages=(FLASK,),
+    type_checked=True,
     middleware={
         "request-id": _entry("request-id"),
         "security-headers": _entry("security-headers"),
