@@ -32,5 +32,11 @@ FRAMEWORK = FrameworkSupport(
     base_packages=(FASTAPI, HTTPX_TEST),
     middleware={
         "request-id": _entry("request-id"),
+        "json-logging": _entry("json-logging"),
+        "error-envelope": _entry("error-envelope"),
+        "security-headers": _entry("security-headers"),
+        "cors": _entry("cors", notes="Wraps Starlette's CORSMiddleware (part of FastAPI)."),
+        "cursor-pagination": _entry("cursor-pagination"),
+        "etag": _entry("etag"),
     },
 )
