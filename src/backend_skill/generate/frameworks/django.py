@@ -13,6 +13,7 @@ from backend_skill.generate.support import (
     Package,
     Supported,
     Template,
+    Unsupported,
 )
 
 DJANGO = Package("django", ">=5.1,<6")
@@ -43,5 +44,26 @@ FRAMEWORK = FrameworkSupport(
         "error-envelope": _entry("error-envelope"),
         "idempotency-key": _entry("idempotency-key", REDIS),
         "rate-limit": _entry("rate-limit", REDIS),
+        "security-headers": _entry(
+            "security-headers",
+            notes="Django's SecurityMiddleware sets HSTS (on HTTPS requests only: set "
+            "SECURE_PROXY_SSL_HEADER behind a TLS-terminating proxy), nosniff and "
+            "Referrer-Policy; XFrameOptionsMiddleware sets X-Frame-Options; the generated "
+            "middleware adds Content-Security-Policy and Permissions-Policy.",
+        ),
+        "cors": _entry(
+            "cors",
+            Package("django-cors-headers", ">=4.4,<5"),
+            notes="Settings for django-cors-headers (CorsMiddleware).",
+        ),
+        "health": _entry("health"),
+        "graceful-shutdown": Unsupported(
+            "Django has no server lifecycle to hook: under gunicorn or uvicorn the server owns "
+            "SIGTERM, stops accepting and drains in-flight requests (gunicorn "
+            "--graceful-timeout 30, uvicorn --timeout-graceful-shutdown 30), and middleware "
+            "could only pretend. Turn readiness to 503 first with begin_shutdown() from the "
+            "django health snippet, called from the server's shutdown hook."
+        ),
+        "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
     },
 )
