@@ -65,5 +65,19 @@ FRAMEWORK = FrameworkSupport(
             "django health snippet, called from the server's shutdown hook."
         ),
         "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
+        "red-metrics": _entry(
+            "red-metrics",
+            Package("prometheus-client", ">=0.20,<1"),
+            notes="Under a multi-process server (gunicorn workers) use prometheus-client's "
+            "multiprocess mode (PROMETHEUS_MULTIPROC_DIR).",
+        ),
+        "tracing": _entry(
+            "tracing",
+            Package("opentelemetry-sdk", ">=1.25,<2"),
+            Package("opentelemetry-instrumentation-django", ">=0.46b0"),
+            Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp"),
+        ),
+        "webhook-signature": _entry("webhook-signature"),
+        "webhook-sender": _entry("webhook-sender", Package("httpx", ">=0.27,<1")),
     },
 )
