@@ -79,5 +79,10 @@ FRAMEWORK = FrameworkSupport(
         ),
         "webhook-signature": _entry("webhook-signature"),
         "webhook-sender": _entry("webhook-sender", Package("httpx", ">=0.27,<1")),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("circuit-breaker"),
+        "cursor-pagination": _entry("cursor-pagination"),
+        "etag": _entry("etag", notes="304 handling is Django's own get_conditional_response."),
+        "config": _entry("config", Package("pydantic-settings", ">=2.3,<3")),
     },
 )
