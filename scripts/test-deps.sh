@@ -15,3 +15,12 @@ if ((${#need_apt[@]})); then
     echo "note: missing ${need_apt[*]}; tests that need them will be skipped" >&2
   fi
 fi
+
+# The MCP Inspector CLI (tests/clients talks to our server through it): pinned by its lock file.
+if command -v npm >/dev/null; then
+  if [ ! -d tests/clients/inspector/node_modules/@modelcontextprotocol/inspector ]; then
+    npm ci --prefix tests/clients/inspector --no-audit --no-fund >/dev/null
+  fi
+else
+  echo "note: node/npm missing; the MCP Inspector tests will be skipped" >&2
+fi

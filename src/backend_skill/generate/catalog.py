@@ -27,6 +27,7 @@ from backend_skill.generate.options import (
     Text,
     Url,
     UrlPath,
+    UserAgent,
 )
 
 HEALTH_PATHS = ["/health/live", "/health/ready", "/health/startup"]
@@ -207,7 +208,7 @@ class WebhookSenderOptions(Options):
     )
     connect_timeout_seconds: float = Field(3.05, gt=0, le=60)
     read_timeout_seconds: float = Field(10, gt=0, le=300)
-    user_agent: SafeToken = "backend-skill-webhooks/1"
+    user_agent: UserAgent = "backend-skill-webhooks/1"
 
     @model_validator(mode="after")
     def _delays_positive(self) -> Self:
@@ -259,6 +260,19 @@ class ConfigField(Options):
             raise ValueError(f"{self.name}: a required field has no default")
         if not self.required and self.default is None:
             raise ValueError(f"{self.name}: give a default or mark it required")
+        expected = {
+            "str": (str,),
+            "url": (str,),
+            "int": (int,),
+            "float": (int, float),
+            "bool": (bool,),
+            "secret": (),
+        }[self.type]
+        if self.default is not None and (
+            not isinstance(self.default, expected)
+            or (isinstance(self.default, bool) and self.type != "bool")
+        ):
+            raise ValueError(f"{self.name}: default {self.default!r} is not a {self.type}")
         if isinstance(self.default, str) and self.type == "secret":
             raise ValueError(f"{self.name}: secrets have no default in code")
         if isinstance(self.default, str) and not _SAFE_DEFAULT.fullmatch(self.default):

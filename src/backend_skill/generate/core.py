@@ -139,7 +139,9 @@ def generate_middleware(
             f"Offered for {framework}: {', '.join(offered)}."
         )
     validated = parse_options(middleware, options)
-    packages = [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
+    packages = _dedupe(
+        [p for p in (*entry.packages, *support.base_packages) if _applies(p, validated)]
+    )
     main_path = entry.files[0].path
     context = {
         "o": validated,
@@ -173,6 +175,14 @@ def generate_middleware(
         test_file=entry.test.path,
         notes=entry.notes,
     )
+
+
+def _dedupe(packages: list[Package]) -> list[Package]:
+    """One entry per package; a runtime need wins over a test-only one (listed first)."""
+    seen: dict[str, Package] = {}
+    for package in packages:
+        seen.setdefault(package.name, package)
+    return list(seen.values())
 
 
 def _applies(package: Package, options: Options) -> bool:

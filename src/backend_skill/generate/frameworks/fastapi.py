@@ -38,5 +38,27 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors", notes="Wraps Starlette's CORSMiddleware (part of FastAPI)."),
         "cursor-pagination": _entry("cursor-pagination"),
         "etag": _entry("etag"),
+        "health": _entry("health"),
+        "graceful-shutdown": _entry(
+            "graceful-shutdown",
+            Package("uvicorn", ">=0.30,<1"),
+            notes="run() serves with uvicorn; DrainMiddleware works under any ASGI server "
+            "that sends lifespan shutdown.",
+        ),
+        "config": _entry("config", Package("pydantic-settings", ">=2.3,<3")),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("circuit-breaker"),
+        "idempotency-key": _entry("idempotency-key", REDIS),
+        "rate-limit": _entry("rate-limit", REDIS),
+        "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
+        "red-metrics": _entry("red-metrics", Package("prometheus-client", ">=0.20,<1")),
+        "tracing": _entry(
+            "tracing",
+            Package("opentelemetry-sdk", ">=1.25,<2"),
+            Package("opentelemetry-instrumentation-fastapi", ">=0.46b0"),
+            Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp"),
+        ),
+        "webhook-signature": _entry("webhook-signature"),
+        "webhook-sender": _entry("webhook-sender", Package("httpx", ">=0.27,<1")),
     },
 )
