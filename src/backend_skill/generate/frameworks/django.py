@@ -16,7 +16,7 @@ from backend_skill.generate.support import (
     Unsupported,
 )
 
-DJANGO = Package("django", ">=5.1,<6")
+DJANGO = Package("django", ">=5.2,<6")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 
 
@@ -58,11 +58,11 @@ FRAMEWORK = FrameworkSupport(
         ),
         "health": _entry("health"),
         "graceful-shutdown": Unsupported(
-            "Django has no server lifecycle to hook: under gunicorn or uvicorn the server owns "
-            "SIGTERM, stops accepting and drains in-flight requests (gunicorn "
-            "--graceful-timeout 30, uvicorn --timeout-graceful-shutdown 30), and middleware "
-            "could only pretend. Turn readiness to 503 first with begin_shutdown() from the "
-            "django health snippet, called from the server's shutdown hook."
+            "Django has no process lifecycle of its own: under gunicorn or uvicorn the "
+            "server owns SIGTERM, stops accepting and drains in-flight requests up to a "
+            "deadline (gunicorn --graceful-timeout 30, uvicorn --timeout-graceful-shutdown "
+            "30), and Django middleware could only pretend to. For readiness 503 during a "
+            "pre-stop delay, call begin_shutdown() from the django health snippet."
         ),
         "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
         "red-metrics": _entry(
