@@ -77,7 +77,13 @@ def test_walk_every_page(render, django_app, rows, options):
     capped = client.get("/types", {"limit": maximum + 500}).json()
     assert len(capped["data"]) == min(maximum, len(rows))
 
-    for bad in [{"limit": "0"}, {"limit": "ten"}, {"cursor": "%%%"}, {"cursor": "bm90LWpzb24"}]:
+    for bad in [
+        {"limit": "0"},
+        {"limit": "ten"},
+        {"limit": "²"},
+        {"cursor": "%%%"},
+        {"cursor": "bm90LWpzb24"},
+    ]:
         response = client.get("/types", bad)
         assert response.status_code == 400, bad
         assert response.json()["error"]["code"] == "INVALID_PAGE"

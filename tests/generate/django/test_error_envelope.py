@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path
 
 from tests.generate.django.conftest import dotted
@@ -55,6 +55,9 @@ def test_every_error_has_the_envelope(render, django_app, options, caplog):
     def only_post(request):
         return HttpResponseNotAllowed(["POST"])
 
+    def teapot(request):
+        return HttpResponse("client closed", status=499)
+
     def ok(request):
         return JsonResponse({"ok": True})
 
@@ -68,6 +71,7 @@ def test_every_error_has_the_envelope(render, django_app, options, caplog):
             path("crash", crash),
             path("only-post", only_post),
             path("ok", ok),
+            path("odd", teapot),
         ],
     )
     error = _envelope(
@@ -92,3 +96,4 @@ def test_every_error_has_the_envelope(render, django_app, options, caplog):
     error = _envelope(unknown, 404, "NOT_FOUND")
     assert error["request_id"] == unknown[header]
     assert client.get("/ok").json() == {"ok": True}
+    assert _envelope(client.get("/odd"), 499, "ERROR")["message"] == "Error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from django.http import JsonResponse
@@ -76,7 +77,7 @@ def test_replay_conflict_and_mismatch(app, options):
 
     # Another request holds the key: the retry is told 409, the view does not run.
     middleware_store = _store_of(client)
-    claim = module.KEY_PREFIX + hashlib.sha256(b"key-busy").hexdigest()
+    claim = module.KEY_PREFIX + hashlib.sha256(b"None:key-busy").hexdigest()
     assert middleware_store.begin(claim, "other-fingerprint").state == "new"
     busy = send("/orders", {"sku": "c"}, "application/json", headers={header: "key-busy"})
     assert busy.status_code == 409 and busy["Retry-After"] == "1"
@@ -145,3 +146,34 @@ def test_redis_store_sets_the_ttl(app, redis_url):
     keys = redis.Redis.from_url(redis_url).keys(module.KEY_PREFIX + "*")
     assert len(keys) == 1
     assert 290 <= redis.Redis.from_url(redis_url).ttl(keys[0]) <= 300
+
+
+class FakeAuthMiddleware:
+    """Stands in for AuthenticationMiddleware: the user id comes from a header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user = SimpleNamespace(pk=request.headers.get("X-User"))
+        return self.get_response(request)
+
+
+def test_keys_are_scoped_per_user(render, django_app):
+    module = render("idempotency-key", "django").module
+    calls = []
+
+    def orders(request):
+        calls.append(request.headers["X-User"])
+        return JsonResponse({"owner": request.headers["X-User"]}, status=201)
+
+    client = django_app(
+        [f"{__name__}.FakeAuthMiddleware", dotted(module, "IdempotencyKeyMiddleware")],
+        [path("orders", orders)],
+    )
+    for user in ("alice", "bob", "alice"):
+        response = client.post(
+            "/orders", {}, "application/json", headers={"Idempotency-Key": "same", "X-User": user}
+        )
+        assert response.json() == {"owner": user}
+    assert calls == ["alice", "bob"]

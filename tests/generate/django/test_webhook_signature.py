@@ -97,6 +97,7 @@ def test_verification(render, django_app, monkeypatch, options):
         response = post(delivery="e8", drop=options.get(header, default[header]))
         assert code(response) == (400, "WEBHOOK_HEADERS_MISSING")
     assert code(post(signature="sha256=" + "0" * 64, delivery="e9"))[0] == 401
+    assert code(post(timestamp="²", delivery="e11"))[0] == 400  # a digit, but not ASCII
     assert len(received) == 2
 
     # Secret rotation: any one of several signatures may match.
