@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
 from django.http import JsonResponse
+from django.test import Client
 from django.urls import path
 
 from tests.generate.django.conftest import dotted
@@ -177,3 +180,33 @@ def test_keys_are_scoped_per_user(render, django_app):
         )
         assert response.json() == {"owner": user}
     assert calls == ["alice", "bob"]
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_concurrent_retry_gets_409_while_the_first_runs(render, django_app, request, store):
+    options = {"store": store}
+    if store == "redis":
+        options = _options(options, request.getfixturevalue("redis_url"))
+    module = render("idempotency-key", "django", options).module
+    inside, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow(request):
+        calls.append(1)
+        inside.set()
+        release.wait(5)
+        return JsonResponse({"done": True}, status=201)
+
+    django_app([dotted(module, "IdempotencyKeyMiddleware")], [path("orders", slow)])
+    headers = {"Idempotency-Key": "key-concurrent"}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(Client().post, "/orders", {}, "application/json", headers=headers)
+        assert inside.wait(5)
+        second = Client().post("/orders", {}, "application/json", headers=headers)
+        release.set()
+        assert first.result(timeout=5).status_code == 201
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "IDEMPOTENCY_KEY_IN_PROGRESS"
+    replay = Client().post("/orders", {}, "application/json", headers=headers)
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert len(calls) == 1

@@ -114,3 +114,30 @@ def test_logging_setting_configures_json_output(render, capsys):
         logging.getLogger().handlers.clear()
     line = json.loads(err)
     assert line["message"] == "configured" and line["token"] == "[REDACTED]"
+
+
+def test_trace_ids_come_from_the_active_span(render, django_app):
+    from opentelemetry.instrumentation.django import DjangoInstrumentor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    tracing = render("tracing", "django").module
+    module = render("json-logging", "django").module
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(module.JsonFormatter())
+    module.access_logger.addHandler(handler)
+    module.access_logger.setLevel(logging.INFO)
+    client = django_app(
+        [dotted(module, "JsonLoggingMiddleware")], [path("x", lambda request: JsonResponse({}))]
+    )
+    exporter = InMemorySpanExporter()
+    tracing.configure_tracing(exporter)
+    try:
+        client.get("/x", headers={"traceparent": f"00-{TRACE_ID}-{SPAN_ID}-01"})
+    finally:
+        DjangoInstrumentor().uninstrument()
+        module.access_logger.removeHandler(handler)
+    line = json.loads(stream.getvalue())
+    (span,) = exporter.get_finished_spans()
+    assert line["trace_id"] == TRACE_ID == f"{span.context.trace_id:032x}"
+    assert line["span_id"] == f"{span.context.span_id:016x}" != SPAN_ID  # the server span's own id
