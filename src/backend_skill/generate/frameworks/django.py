@@ -13,10 +13,9 @@ from backend_skill.generate.support import (
     Package,
     Supported,
     Template,
-    Unsupported,
 )
 
-DJANGO = Package("django", ">=5.2,<6")
+DJANGO = Package("django", ">=5.1,<6")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 
 
@@ -57,12 +56,17 @@ FRAMEWORK = FrameworkSupport(
             notes="Settings for django-cors-headers (CorsMiddleware).",
         ),
         "health": _entry("health"),
-        "graceful-shutdown": Unsupported(
-            "Django has no process lifecycle of its own: under gunicorn or uvicorn the "
-            "server owns SIGTERM, stops accepting and drains in-flight requests up to a "
-            "deadline (gunicorn --graceful-timeout 30, uvicorn --timeout-graceful-shutdown "
-            "30), and Django middleware could only pretend to. For readiness 503 during a "
-            "pre-stop delay, call begin_shutdown() from the django health snippet."
+        "graceful-shutdown": Supported(
+            files=(
+                Template("graceful_shutdown.py.j2", "graceful_shutdown.py"),
+                Template("gunicorn_conf.py.j2", "gunicorn.conf.py"),
+            ),
+            mount="graceful_shutdown.mount.j2",
+            test=Template("test_graceful_shutdown.py.j2", "tests/test_graceful_shutdown.py"),
+            packages=(Package("gunicorn", ">=23,<24"),),
+            notes="Under gunicorn (gthread workers): the server stops accepting and drains; "
+            "the middleware turns readiness and new requests to 503; worker_exit closes "
+            "database connections and flushes logs.",
         ),
         "jwt-auth": _entry("jwt-auth", Package("pyjwt[crypto]", ">=2.8,<3")),
         "red-metrics": _entry(
