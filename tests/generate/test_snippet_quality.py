@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 
@@ -58,9 +60,44 @@ def test_python_snippet_passes_our_own_check(tmp_path, middleware, framework, in
     run = subprocess.run(
         [sys.executable, "-m", "backend_skill", "check", str(tmp_path), "--format", "json"],
         cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "CLAUDE_PROJECT_DIR"},  # root = cwd
         capture_output=True,
         check=False,
         text=True,
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["findings"] == [], run.stdout
+
+
+PYTHON_PAIRS = sorted(
+    {(middleware, framework) for middleware, framework, _ in [p.values for p in PYTHON_CASES]}
+)
+MOST_SETS = max((len(option_sets(f, m)) for m, f in PYTHON_PAIRS), default=0)
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.mark.parametrize("index", range(MOST_SETS))
+def test_python_snippets_pass_mypy_strict(tmp_path, mypy_cache, index):
+    """Middleware and the user's tests type-check with mypy --strict (one run per option set)."""
+    rendered = 0
+    for middleware, framework in PYTHON_PAIRS:
+        sets = option_sets(framework, middleware)
+        if index < len(sets):
+            render_to(tmp_path / framework, middleware, framework, sets[index])
+            rendered += 1
+    assert rendered
+    for project in tmp_path.iterdir():
+        run = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "."],
+            cwd=project,
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr

@@ -137,7 +137,7 @@ class CorsOptions(Options):
 
 
 class HealthOptions(Options):
-    path_prefix: UrlPath = "/health"
+    # The paths are fixed by the documents (/health/live, /health/ready, /health/startup).
     check_timeout_seconds: float = Field(2.0, ge=0.05, le=30)
 
 
@@ -150,7 +150,6 @@ class JwtAuthOptions(Options):
     algorithms: list[JwtAlgorithm] = Field(
         default_factory=lambda: list(_JWT_ALGORITHMS), min_length=1
     )
-    key_env: EnvName = Field("JWT_VERIFY_KEY", description="Env var holding the key or secret.")
     audience: SafeToken | Url = "api"
     issuer: Url = "https://auth.example.com/"
     leeway_seconds: int = Field(30, ge=0, le=300)
@@ -194,7 +193,6 @@ class TracingOptions(Options):
 
 
 class WebhookSignatureOptions(Options):
-    secret_env: EnvName = "WEBHOOK_SECRET"  # noqa: S105  (the name of a variable, not a secret)
     tolerance_seconds: int = Field(300, ge=1, le=3600)
     signature_header: HeaderName = "X-Webhook-Signature"
     timestamp_header: HeaderName = "X-Webhook-Timestamp"

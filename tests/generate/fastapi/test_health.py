@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-OPTION_SETS = [{}, {"path_prefix": "/_status", "check_timeout_seconds": 0.2}]
+OPTION_SETS = [{}, {"check_timeout_seconds": 0.2}]
 
 
 def _client(render, options):
@@ -16,7 +16,7 @@ def _client(render, options):
     health = module.Health()
     app = FastAPI()
     app.include_router(module.health_router(health))
-    return TestClient(app), health, options.get("path_prefix", "/health")
+    return TestClient(app), health, "/health"
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
