@@ -16,7 +16,7 @@ def _client(render, options):
     health = module.Health()
     app = FastAPI()
     app.include_router(module.health_router(health))
-    return TestClient(app), health, "/health"
+    return TestClient(app), health, options.get("path_prefix", "/health")
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
@@ -77,3 +77,14 @@ def test_sync_checks_run_off_the_event_loop(render):
     client, health, prefix = _client(render, OPTION_SETS[1])
     health.add_check("blocking", lambda: time.sleep(1))
     assert client.get(f"{prefix}/ready").json()["checks"] == {"blocking": "timeout"}
+
+
+def test_a_custom_prefix_moves_all_three(render):
+    # Not in OPTION_SETS: the documents fix /health, so our own check flags other prefixes.
+    client, health, _ = _client(render, {"path_prefix": "/_status"})
+    assert client.get("/_status/live").status_code == 200
+    assert client.get("/_status/startup").status_code == 503
+    health.mark_started()
+    assert client.get("/_status/startup").status_code == 200
+    assert client.get("/_status/ready").json() == {"status": "ok", "checks": {}}
+    assert client.get("/health/live").status_code == 404

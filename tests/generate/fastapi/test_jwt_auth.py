@@ -15,6 +15,7 @@ OPTION_SETS = [
     {},
     {
         "algorithms": ["HS256"],
+        "key_env": "ORDERS_JWT_SECRET",
         "audience": "orders-api",
         "issuer": "https://login.example/",
         "leeway_seconds": 0,
@@ -154,7 +155,26 @@ def test_hs256_custom_options(render):
     _assert_401(client.get("/me", headers={"Authorization": f"Bearer {token}"}))
 
 
+def test_the_key_comes_from_key_env_when_not_passed(render, monkeypatch):
+    module = render("jwt-auth", "fastapi", OPTION_SETS[1]).module
+    monkeypatch.delenv("ORDERS_JWT_SECRET", raising=False)
+    app = FastAPI()
+    app.add_middleware(module.JWTAuthMiddleware)
+    app.add_api_route("/me", lambda: {"ok": True})
+    with pytest.raises(RuntimeError, match="ORDERS_JWT_SECRET"):
+        TestClient(app).get("/me")
+    monkeypatch.setenv("ORDERS_JWT_SECRET", HMAC_SECRET)
+    app = FastAPI()
+    app.add_middleware(module.JWTAuthMiddleware)
+    app.add_api_route("/me", lambda: {"ok": True})
+    token = jwt.encode(
+        _claims(aud="orders-api", iss="https://login.example/"), HMAC_SECRET, algorithm="HS256"
+    )
+    response = TestClient(app).get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
 def test_an_empty_key_fails_at_startup(render):
     module = render("jwt-auth", "fastapi", {}).module
-    with pytest.raises(RuntimeError, match="key is empty"):
+    with pytest.raises(RuntimeError, match="JWT_VERIFY_KEY"):
         _app(module, "").get("/health/live")

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 OPTION_SETS = [
     {},
     {
+        "secret_env": "PAYMENTS_HOOK_SECRET",
         "tolerance_seconds": 60,
         "signature_header": "X-Signature",
         "timestamp_header": "X-Timestamp",
@@ -136,9 +137,24 @@ def test_sender_and_receiver_agree(render):
     assert receiver.verify(SECRET.encode(), str(NOW), signature, body, NOW) is None
 
 
+def test_the_secret_comes_from_secret_env_when_not_passed(render, monkeypatch):
+    module = render("webhook-signature", "fastapi", OPTION_SETS[1]).module
+    monkeypatch.delenv("PAYMENTS_HOOK_SECRET", raising=False)
+    app = FastAPI()
+    app.add_middleware(module.WebhookVerificationMiddleware)
+    with pytest.raises(RuntimeError, match="PAYMENTS_HOOK_SECRET"):
+        TestClient(app).get("/")
+    monkeypatch.setenv("PAYMENTS_HOOK_SECRET", SECRET)
+    app = FastAPI()
+    app.add_middleware(module.WebhookVerificationMiddleware, clock=lambda: NOW)
+    app.add_api_route("/hooks/x", lambda: {"ok": True}, methods=["POST"])
+    headers = {"X-Event-ID": "1", "X-Timestamp": str(NOW), "X-Signature": _sig(b"{}", NOW)}
+    assert TestClient(app).post("/hooks/x", content=b"{}", headers=headers).status_code == 200
+
+
 def test_an_empty_secret_fails_at_startup(render):
     module = render("webhook-signature", "fastapi", {}).module
     app = FastAPI()
     app.add_middleware(module.WebhookVerificationMiddleware, secret="")
-    with pytest.raises(RuntimeError, match="secret is empty"):
+    with pytest.raises(RuntimeError, match="WEBHOOK_SECRET"):
         TestClient(app).get("/")
