@@ -140,7 +140,7 @@ def generate_middleware(
         )
     validated = parse_options(middleware, options)
     packages = _dedupe(
-        [p for p in (*entry.packages, *support.base_packages) if _applies(p, validated)]
+        [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
     )
     main_path = entry.files[0].path
     context = {
@@ -178,10 +178,11 @@ def generate_middleware(
 
 
 def _dedupe(packages: list[Package]) -> list[Package]:
-    """One entry per package; a runtime need wins over a test-only one (listed first)."""
+    """One entry per package, in order; a runtime need wins over a test-only one."""
     seen: dict[str, Package] = {}
     for package in packages:
-        seen.setdefault(package.name, package)
+        if package.name not in seen or seen[package.name].purpose == "test":
+            seen[package.name] = package
     return list(seen.values())
 
 
