@@ -37,6 +37,8 @@ FRAMEWORK = FrameworkSupport(
     language="python",
     ecosystem="pypi",
     base_packages=(DJANGO,),
+    # Snippets and user tests pass mypy --strict (with django-stubs, as the tests run it).
+    type_checked=True,
     middleware={
         "request-id": _entry("request-id"),
         "json-logging": _entry("json-logging"),
