@@ -48,7 +48,7 @@ def test_live_ready_startup(render, django_app, options):
     release.set()
     assert slow.status_code == 503
     assert slow.json()["checks"] == {"database": "ok", "cache": "timeout"}
-    assert timeout <= elapsed < timeout + 1.0
+    assert timeout <= elapsed < timeout + 3.0  # slack for a loaded machine
 
     module.register_check("cache", lambda: None)
     startup = client.get(f"{base}/startup")

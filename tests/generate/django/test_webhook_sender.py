@@ -21,7 +21,7 @@ OPTION_SETS = [
     {
         "retry_delays_seconds": [2, 4],
         "connect_timeout_seconds": 0.5,
-        "read_timeout_seconds": 0.3,
+        "read_timeout_seconds": 2.0,
         "user_agent": "acme-hooks.2",
     },
 ]
@@ -133,7 +133,7 @@ def test_retryable_and_final_statuses(render, receiver):
 
 def test_connection_errors_and_timeouts_are_retried(render, receiver):
     module = render(
-        "webhook-sender", "django", {"retry_delays_seconds": [1, 1], "read_timeout_seconds": 0.3}
+        "webhook-sender", "django", {"retry_delays_seconds": [1, 1], "read_timeout_seconds": 1.0}
     ).module
     url, script, _ = receiver
     with socket.socket() as sock:
