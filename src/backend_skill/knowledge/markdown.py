@@ -42,8 +42,13 @@ def split_sections(lines: list[str]) -> list[Section]:
         if fence_match:
             marker = fence_match.group(1)
             if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
+                fence = marker
+            elif (
+                marker[0] == fence[0]
+                and len(marker) >= len(fence)
+                and not line.strip()[len(marker) :].strip()
+            ):
+                # A closing fence: same character, at least as long, no info string.
                 fence = None
             continue
         if fence is not None:

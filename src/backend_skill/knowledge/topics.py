@@ -89,18 +89,29 @@ def _loose_section(name: str) -> tuple[Document, Section] | None:
 
 
 def _closest(name: str) -> list[str]:
+    """Likely meant refs: near-miss anchors first, then search hits, then near-miss refs."""
     refs = all_refs()
-    close = difflib.get_close_matches(name, refs, n=5, cutoff=0.5)
-    close += difflib.get_close_matches(slugify(name), [r.split("#")[-1] for r in refs], n=3)
-    suggestions: list[str] = []
-    for candidate in close:
-        ref = next((r for r in refs if r == candidate or r.endswith("#" + candidate)), candidate)
-        if ref not in suggestions:
-            suggestions.append(ref)
-    for hit in search_patterns(name, limit=3).hits:
-        if hit.ref not in suggestions:
-            suggestions.append(hit.ref)
-    return suggestions[:6]
+    by_anchor: dict[str, str] = {}
+    for ref in refs:
+        by_anchor.setdefault(ref.partition("#")[2] or ref, ref)
+    anchor_part = name.rpartition("#")[2] if "#" in name else name
+    suggestions = [
+        by_anchor[anchor]
+        for anchor in difflib.get_close_matches(slugify(anchor_part), list(by_anchor), n=3)
+    ]
+    suggestions += (
+        [hit.ref for hit in search_patterns(name, limit=3).hits] if _searchable(name) else []
+    )
+    suggestions += difflib.get_close_matches(name, refs, n=3, cutoff=0.6)
+    return list(dict.fromkeys(suggestions))[:6]
+
+
+def _searchable(name: str) -> bool:
+    try:
+        search_patterns(name, limit=1)
+    except UsageError:
+        return False
+    return True
 
 
 def resolve(topic: str) -> tuple[Document, Section | None]:
@@ -121,9 +132,13 @@ def resolve(topic: str) -> tuple[Document, Section | None]:
     if doc_part.endswith(".md") and "/" in doc_part and not anchor:
         doc_part = doc_part.rsplit("/", 1)[-1]
     document = _find_document(doc_part) if doc_part else None
+    if anchor and doc_part and document is None:
+        known = ", ".join(doc.id for doc in load_documents())
+        raise UsageError(
+            f"No document {doc_part!r}; the documents are: {known}.", suggestions=_closest(topic)
+        )
     if anchor:
-        candidates = [document] if document else list(load_documents()) if not doc_part else []
-        for doc in candidates:
+        for doc in [document] if document else load_documents():
             section = doc.section(anchor) or doc.section(slugify(anchor))
             if section is not None:
                 return doc, section
