@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 # (capabilities add their system packages here, e.g. redis-server)
 command -v redis-server >/dev/null || need_apt+=(redis-server)  # generate: Redis store variants
+command -v go >/dev/null || need_apt+=(golang-go)  # generate: Go snippets (go test)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
@@ -14,4 +15,9 @@ if ((${#need_apt[@]})); then
   else
     echo "note: missing ${need_apt[*]}; tests that need them will be skipped" >&2
   fi
+fi
+
+# generate: the npm packages the Express snippets are tested against (locked in package-lock.json).
+if command -v npm >/dev/null && [ ! -f tests/generate/express/node_modules/.package-lock.json ]; then
+  (cd tests/generate/express && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
 fi
