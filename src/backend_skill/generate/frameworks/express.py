@@ -45,5 +45,9 @@ FRAMEWORK = FrameworkSupport(
     base_packages=(EXPRESS,),
     middleware={
         "request-id": _entry("request-id"),
+        "security-headers": _entry("security-headers", HELMET),
+        "cors": _entry("cors", CORS),
+        "health": _entry("health"),
+        "etag": _entry("etag"),
     },
 )
