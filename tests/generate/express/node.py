@@ -72,7 +72,7 @@ def run_scenario(
     options: dict[str, Any],
     body: str,
     env: dict[str, str] | None = None,
-    timeout: float = 60,
+    timeout: float = 30,
 ) -> str:
     """Render the pair into `directory`, run `body` (inside an async function) under node.
 

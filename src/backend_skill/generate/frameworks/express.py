@@ -49,5 +49,13 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors", CORS),
         "health": _entry("health"),
         "etag": _entry("etag"),
+        "cursor-pagination": _entry("cursor-pagination"),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("circuit-breaker"),
+        "config": Supported(
+            files=(Template("config.js.j2", "config/config.js"),),
+            mount="config.mount.j2",
+            test=Template("test_config.js.j2", "test/config.test.js"),
+        ),
     },
 )
