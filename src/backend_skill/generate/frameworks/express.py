@@ -45,6 +45,9 @@ FRAMEWORK = FrameworkSupport(
     base_packages=(EXPRESS,),
     middleware={
         "request-id": _entry("request-id"),
+        "json-logging": _entry("json-logging"),
+        "error-envelope": _entry("error-envelope"),
+        "rate-limit": _entry("rate-limit", IOREDIS),
         "security-headers": _entry("security-headers", HELMET),
         "cors": _entry("cors", CORS),
         "health": _entry("health"),
