@@ -47,6 +47,7 @@ FRAMEWORK = FrameworkSupport(
         "request-id": _entry("request-id"),
         "json-logging": _entry("json-logging"),
         "error-envelope": _entry("error-envelope"),
+        "idempotency-key": _entry("idempotency-key", IOREDIS),
         "rate-limit": _entry("rate-limit", IOREDIS),
         "security-headers": _entry("security-headers", HELMET),
         "cors": _entry("cors", CORS),
