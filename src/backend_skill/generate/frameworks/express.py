@@ -7,7 +7,13 @@ Version ranges are the ones the tests install (tests/generate/express/package.js
 
 from __future__ import annotations
 
-from backend_skill.generate.support import FrameworkSupport, Package, Supported, Template
+from backend_skill.generate.support import (
+    FrameworkSupport,
+    Package,
+    Refusal,
+    Supported,
+    Template,
+)
 
 EXPRESS = Package("express", "^5.1.0")
 IOREDIS = Package("ioredis", "^5.6.1", when="store=redis")
@@ -51,6 +57,20 @@ FRAMEWORK = FrameworkSupport(
         "rate-limit": _entry("rate-limit", IOREDIS),
         "security-headers": _entry("security-headers", HELMET),
         "cors": _entry("cors", CORS),
+        "jwt-auth": Supported(
+            files=(Template("jwt_auth.js.j2", "middleware/jwt-auth.js"),),
+            mount="jwt_auth.mount.j2",
+            test=Template("test_jwt_auth.js.j2", "test/jwt-auth.test.js"),
+            packages=(JSONWEBTOKEN,),
+            refuses=(
+                Refusal(
+                    "algorithms",
+                    "EdDSA",
+                    "jsonwebtoken does not verify EdDSA; use the jose package or an RS/ES/PS "
+                    "algorithm",
+                ),
+            ),
+        ),
         "health": _entry("health"),
         "etag": _entry("etag"),
         "cursor-pagination": _entry("cursor-pagination"),
