@@ -57,6 +57,8 @@ FRAMEWORK = FrameworkSupport(
         "rate-limit": _entry("rate-limit", IOREDIS),
         "security-headers": _entry("security-headers", HELMET),
         "cors": _entry("cors", CORS),
+        "red-metrics": _entry("red-metrics", PROM_CLIENT),
+        "tracing": _entry("tracing", *OTEL),
         "jwt-auth": Supported(
             files=(Template("jwt_auth.js.j2", "middleware/jwt-auth.js"),),
             mount="jwt_auth.mount.j2",
