@@ -59,6 +59,8 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors", CORS),
         "red-metrics": _entry("red-metrics", PROM_CLIENT),
         "tracing": _entry("tracing", *OTEL),
+        "webhook-signature": _entry("webhook-signature"),
+        "webhook-sender": _entry("webhook-sender"),
         "jwt-auth": Supported(
             files=(Template("jwt_auth.js.j2", "middleware/jwt-auth.js"),),
             mount="jwt_auth.mount.j2",
