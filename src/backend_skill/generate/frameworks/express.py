@@ -76,6 +76,7 @@ FRAMEWORK = FrameworkSupport(
             ),
         ),
         "health": _entry("health"),
+        "graceful-shutdown": _entry("graceful-shutdown"),
         "etag": _entry("etag"),
         "cursor-pagination": _entry("cursor-pagination"),
         "retry": _entry("retry"),
