@@ -42,6 +42,8 @@ FRAMEWORK = FrameworkSupport(
     ecosystem="go",
     middleware={
         "request-id": _entry("requestid"),
+        "security-headers": _entry("secheaders"),
+        "cors": _entry("cors"),
         "tracing": Unsupported(
             "OpenTelemetry for Go is an external module (go.opentelemetry.io/otel with the "
             "otelhttp instrumentation); a standard-library snippet could pass traceparent along "
