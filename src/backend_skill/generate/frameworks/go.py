@@ -42,8 +42,10 @@ FRAMEWORK = FrameworkSupport(
     ecosystem="go",
     middleware={
         "request-id": _entry("requestid"),
+        "error-envelope": _entry("errorenvelope"),
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
+        "health": _entry("health"),
         "tracing": Unsupported(
             "OpenTelemetry for Go is an external module (go.opentelemetry.io/otel with the "
             "otelhttp instrumentation); a standard-library snippet could pass traceparent along "
