@@ -43,6 +43,7 @@ FRAMEWORK = FrameworkSupport(
     middleware={
         "request-id": _entry("requestid"),
         "error-envelope": _entry("errorenvelope"),
+        "rate-limit": _entry("ratelimit", NO_REDIS),
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
         "health": _entry("health"),
