@@ -43,6 +43,7 @@ FRAMEWORK = FrameworkSupport(
     middleware={
         "request-id": _entry("requestid"),
         "error-envelope": _entry("errorenvelope"),
+        "idempotency-key": _entry("idempotency", NO_REDIS),
         "rate-limit": _entry("ratelimit", NO_REDIS),
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
