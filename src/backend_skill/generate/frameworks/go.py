@@ -48,6 +48,8 @@ FRAMEWORK = FrameworkSupport(
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
         "health": _entry("health"),
+        "retry": _entry("retry"),
+        "circuit-breaker": _entry("breaker"),
         "tracing": Unsupported(
             "OpenTelemetry for Go is an external module (go.opentelemetry.io/otel with the "
             "otelhttp instrumentation); a standard-library snippet could pass traceparent along "
