@@ -49,6 +49,8 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors"),
         "health": _entry("health"),
         "retry": _entry("retry"),
+        "cursor-pagination": _entry("pagination"),
+        "etag": _entry("etag"),
         "circuit-breaker": _entry("breaker"),
         "tracing": Unsupported(
             "OpenTelemetry for Go is an external module (go.opentelemetry.io/otel with the "
