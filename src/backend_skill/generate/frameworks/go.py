@@ -51,6 +51,7 @@ FRAMEWORK = FrameworkSupport(
         "retry": _entry("retry"),
         "cursor-pagination": _entry("pagination"),
         "etag": _entry("etag"),
+        "config": _entry("config"),
         "circuit-breaker": _entry("breaker"),
         "tracing": Unsupported(
             "OpenTelemetry for Go is an external module (go.opentelemetry.io/otel with the "
