@@ -48,6 +48,7 @@ FRAMEWORK = FrameworkSupport(
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
         "health": _entry("health"),
+        "webhook-signature": _entry("webhooksig"),
         "retry": _entry("retry"),
         "cursor-pagination": _entry("pagination"),
         "etag": _entry("etag"),
