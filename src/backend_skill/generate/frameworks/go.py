@@ -49,6 +49,7 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors"),
         "health": _entry("health"),
         "webhook-signature": _entry("webhooksig"),
+        "webhook-sender": _entry("webhooksender"),
         "retry": _entry("retry"),
         "cursor-pagination": _entry("pagination"),
         "etag": _entry("etag"),
