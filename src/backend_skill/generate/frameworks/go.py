@@ -48,6 +48,7 @@ FRAMEWORK = FrameworkSupport(
         "security-headers": _entry("secheaders"),
         "cors": _entry("cors"),
         "health": _entry("health"),
+        "graceful-shutdown": _entry("shutdown"),
         "webhook-signature": _entry("webhooksig"),
         "webhook-sender": _entry("webhooksender"),
         "retry": _entry("retry"),
