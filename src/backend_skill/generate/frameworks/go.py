@@ -49,6 +49,7 @@ FRAMEWORK = FrameworkSupport(
         "cors": _entry("cors"),
         "health": _entry("health"),
         "graceful-shutdown": _entry("shutdown"),
+        "jwt-auth": _entry("jwtauth"),
         "webhook-signature": _entry("webhooksig"),
         "webhook-sender": _entry("webhooksender"),
         "retry": _entry("retry"),
