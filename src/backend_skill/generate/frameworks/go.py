@@ -42,6 +42,7 @@ FRAMEWORK = FrameworkSupport(
     ecosystem="go",
     middleware={
         "request-id": _entry("requestid"),
+        "json-logging": _entry("jsonlog"),
         "error-envelope": _entry("errorenvelope"),
         "idempotency-key": _entry("idempotency", NO_REDIS),
         "rate-limit": _entry("ratelimit", NO_REDIS),
