@@ -51,6 +51,7 @@ FRAMEWORK = FrameworkSupport(
         "health": _entry("health"),
         "graceful-shutdown": _entry("shutdown"),
         "jwt-auth": _entry("jwtauth"),
+        "red-metrics": _entry("redmetrics"),
         "webhook-signature": _entry("webhooksig"),
         "webhook-sender": _entry("webhooksender"),
         "retry": _entry("retry"),
