@@ -17,6 +17,15 @@ if ((${#need_apt[@]})); then
   fi
 fi
 
+# The MCP Inspector CLI (tests/clients talks to our server through it): pinned by its lock file.
+if command -v npm >/dev/null; then
+  if [ ! -d tests/clients/inspector/node_modules/@modelcontextprotocol/inspector ]; then
+    npm ci --prefix tests/clients/inspector --no-audit --no-fund >/dev/null
+  fi
+else
+  echo "note: node/npm missing; the MCP Inspector tests will be skipped" >&2
+fi
+
 # generate: the npm packages the Express snippets are tested against (locked in package-lock.json).
 if command -v npm >/dev/null && [ ! -f tests/generate/express/node_modules/.package-lock.json ]; then
   (cd tests/generate/express && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)

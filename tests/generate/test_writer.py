@@ -60,3 +60,21 @@ def test_a_file_as_directory_is_a_usage_error(tmp_path, result):
     (tmp_path / "f").write_text("")
     with pytest.raises(UsageError, match="not a directory"):
         write_generated(result, tmp_path / "f", force=False)
+
+
+def test_backups_are_never_overwritten(tmp_path, result):
+    target = tmp_path / "request_id.py"
+    target.write_text("original\n")
+    write_generated(result, tmp_path, force=True)
+    target.write_text("edited again\n")
+    report = write_generated(result, tmp_path, force=True)
+    assert report.files[0].backup == "request_id.py.bak.1"
+    assert (tmp_path / "request_id.py.bak").read_text() == "original\n"
+    assert (tmp_path / "request_id.py.bak.1").read_text() == "edited again\n"
+
+
+def test_identical_files_are_left_alone_without_force(tmp_path, result):
+    write_generated(result, tmp_path, force=False)
+    report = write_generated(result, tmp_path, force=False)
+    assert [f.action for f in report.files] == ["unchanged", "unchanged"]
+    assert not list(tmp_path.glob("*.bak*"))

@@ -27,6 +27,7 @@ from backend_skill.generate.options import (
     Text,
     Url,
     UrlPath,
+    UserAgent,
 )
 
 HEALTH_PATHS = ["/health/live", "/health/ready", "/health/startup"]
@@ -136,7 +137,9 @@ class CorsOptions(Options):
 
 
 class HealthOptions(Options):
-    path_prefix: UrlPath = "/health"
+    path_prefix: UrlPath = Field(
+        "/health", description="The documents use /health (/health/live, /ready, /startup)."
+    )
     check_timeout_seconds: float = Field(2.0, ge=0.05, le=30)
 
 
@@ -149,7 +152,9 @@ class JwtAuthOptions(Options):
     algorithms: list[JwtAlgorithm] = Field(
         default_factory=lambda: list(_JWT_ALGORITHMS), min_length=1
     )
-    key_env: EnvName = Field("JWT_VERIFY_KEY", description="Env var holding the key or secret.")
+    key_env: EnvName = Field(
+        "JWT_VERIFY_KEY", description="Env var read when no key is passed (prefer settings)."
+    )
     audience: SafeToken | Url = "api"
     issuer: Url = "https://auth.example.com/"
     leeway_seconds: int = Field(30, ge=0, le=300)
@@ -193,7 +198,10 @@ class TracingOptions(Options):
 
 
 class WebhookSignatureOptions(Options):
-    secret_env: EnvName = "WEBHOOK_SECRET"  # noqa: S105  (the name of a variable, not a secret)
+    secret_env: EnvName = Field(
+        "WEBHOOK_SECRET",
+        description="Env var read when no secret is passed (prefer settings).",
+    )
     tolerance_seconds: int = Field(300, ge=1, le=3600)
     signature_header: HeaderName = "X-Webhook-Signature"
     timestamp_header: HeaderName = "X-Webhook-Timestamp"
@@ -207,7 +215,7 @@ class WebhookSenderOptions(Options):
     )
     connect_timeout_seconds: float = Field(3.05, gt=0, le=60)
     read_timeout_seconds: float = Field(10, gt=0, le=300)
-    user_agent: SafeToken = "backend-skill-webhooks/1"
+    user_agent: UserAgent = "backend-skill-webhooks/1"
 
     @model_validator(mode="after")
     def _delays_positive(self) -> Self:
@@ -259,6 +267,19 @@ class ConfigField(Options):
             raise ValueError(f"{self.name}: a required field has no default")
         if not self.required and self.default is None:
             raise ValueError(f"{self.name}: give a default or mark it required")
+        expected = {
+            "str": (str,),
+            "url": (str,),
+            "int": (int,),
+            "float": (int, float),
+            "bool": (bool,),
+            "secret": (),
+        }[self.type]
+        if self.default is not None and (
+            not isinstance(self.default, expected)
+            or (isinstance(self.default, bool) and self.type != "bool")
+        ):
+            raise ValueError(f"{self.name}: default {self.default!r} is not a {self.type}")
         if isinstance(self.default, str) and self.type == "secret":
             raise ValueError(f"{self.name}: secrets have no default in code")
         if isinstance(self.default, str) and not _SAFE_DEFAULT.fullmatch(self.default):

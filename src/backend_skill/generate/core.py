@@ -140,7 +140,9 @@ def generate_middleware(
         )
     validated = parse_options(middleware, options)
     _check_refusals(middleware, framework, entry, validated)
-    packages = [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
+    packages = _dedupe(
+        [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
+    )
     main_path = entry.files[0].path
     context = {
         "o": validated,
@@ -184,6 +186,15 @@ def _check_refusals(middleware: str, framework: str, entry: Supported, options: 
                 f"{middleware} for {framework} does not support "
                 f"{refusal.option}={refusal.value}: {refusal.reason}"
             )
+
+
+def _dedupe(packages: list[Package]) -> list[Package]:
+    """One entry per package, in order; a runtime need wins over a test-only one."""
+    seen: dict[str, Package] = {}
+    for package in packages:
+        if package.name not in seen or seen[package.name].purpose == "test":
+            seen[package.name] = package
+    return list(seen.values())
 
 
 def _applies(package: Package, options: Options) -> bool:

@@ -27,6 +27,7 @@ _URL = re.compile(
 )
 _PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*)?$")
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_USER_AGENT = re.compile(r"^[A-Za-z0-9._/+-]{1,64}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
 _TEXT = re.compile(r"^[A-Za-z0-9 .,:;!?()'/_-]{1,200}$")
 # Header values we emit (CSP, Permissions-Policy): printable ASCII without quotes that end
@@ -68,6 +69,7 @@ Origin = Annotated[
 Url = Annotated[str, _matching(_URL, "a URL such as redis://localhost:6379/0")]
 UrlPath = Annotated[str, _matching(_PATH, "a URL path such as /health")]
 SafeToken = Annotated[str, _matching(_SAFE_TOKEN, "a token of [A-Za-z0-9._:-] (1-64 chars)")]
+UserAgent = Annotated[str, _matching(_USER_AGENT, "a product token such as my-app/1.2")]
 EnvName = Annotated[str, _matching(_ENV_NAME, "an environment variable name ([A-Z_][A-Z0-9_]*)")]
 Text = Annotated[str, _matching(_TEXT, "plain text (letters, digits, spaces, .,:;!?()'/_-)")]
 HeaderValue = Annotated[
@@ -82,4 +84,4 @@ Seconds = Annotated[int, Field(ge=1, le=7 * 24 * 3600)]
 class Options(BaseModel):
     """Base of every middleware's options: unknown keys are an error, values are checked."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)

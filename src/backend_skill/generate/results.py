@@ -42,7 +42,7 @@ class GeneratedMiddleware(Model):
 
 class WrittenFile(Model):
     path: str
-    action: Literal["created", "replaced"]
+    action: Literal["created", "replaced", "unchanged"]
     backup: str | None = Field(None, description="Copy of the replaced file (only with force).")
 
 

@@ -69,3 +69,5 @@ class FrameworkSupport:
     # Packages every snippet of this framework needs (the framework itself).
     base_packages: tuple[Package, ...] = ()
     ecosystem: Literal["pypi", "npm", "go"] = "pypi"
+    # Python frameworks whose snippets (and user tests) pass mypy --strict; the suite checks it.
+    type_checked: bool = False
