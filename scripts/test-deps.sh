@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 # (capabilities add their system packages here, e.g. redis-server)
+# validate: the Node fixture projects run `npm run lint`, `npm test` and `npm audit`.
+command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v redis-server >/dev/null || need_apt+=(redis-server)  # generate: Redis store variants
 command -v go >/dev/null || need_apt+=(golang-go)  # generate: Go snippets (go test)
 if ((${#need_apt[@]})); then

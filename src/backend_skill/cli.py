@@ -34,6 +34,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class Transport(StrEnum):
     stdio = "stdio"
     http = "http"
@@ -169,6 +175,57 @@ def search(
     _emit(result, output, text)
 
 
+@app.command()
+def validate(
+    directory: Annotated[
+        str | None,
+        typer.Argument(help="The project's folder (default: CLAUDE_PROJECT_DIR, else the cwd)."),
+    ] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--step",
+            "-s",
+            help="Only this step, by name (pytest, ruff, openapi) or kind (lint, tests, "
+            "coverage, spec); repeat for more.",
+        ),
+    ] = None,
+    output: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="text, markdown, or json (the MCP tool's model)."),
+    ] = ReportFormat.text,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(min=0, max=100, help="Coverage threshold in %, overriding the project's."),
+    ] = None,
+) -> None:
+    """Run the validation loop: exit 0 when every required step passes, 1 otherwise."""
+    import asyncio
+
+    from backend_skill.roots import resolve_project_root
+    from backend_skill.validate import render_markdown, render_text, run_validation_loop
+    from backend_skill.validate.console import progress_display
+
+    with _usage_errors():
+        root = resolve_project_root(directory)
+        try:
+            with progress_display() as display:
+                result = asyncio.run(
+                    run_validation_loop(root, steps=step, fail_under=fail_under, on_event=display)
+                )
+        except KeyboardInterrupt:
+            # Cancelling the loop has already stopped every running step's process group.
+            typer.echo("interrupted: every running step was stopped", err=True)
+            raise typer.Exit(130) from None
+    if output is ReportFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif output is ReportFormat.markdown:
+        typer.echo(render_markdown(result).rstrip("\n"))
+    else:
+        typer.echo(render_text(result))
+    raise typer.Exit(0 if result.verdict == "passed" else 1)
+
+
 class ClientChoice(StrEnum):
     claude_code = "claude-code"
     cursor = "cursor"
@@ -274,6 +331,186 @@ def doctor(
         raise typer.Exit(1)
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """--select BS1,BS2 and --select BS1 --select BS2 both work."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def check(  # noqa: PLR0917  # typer: one parameter per option
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories (default: the project root).")
+    ] = None,
+    output: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text for people; json (the MCP model); sarif 2.1.0."),
+    ] = CheckFormat.text,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply verified fixes to the files.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="Also apply fixes that need review.")
+    ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Only lines changed since this git ref (e.g. main)."),
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Rule ids, prefixes (BS1) or names to run.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Rule ids, prefixes or names to skip.")
+    ] = (None),
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            help="Lowest severity that fails (exit 1): info, low, medium, high, critical."
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help="Hide findings recorded in this baseline file.")
+    ] = None,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option("--write-baseline", help="Record the current findings in this file; exit 0."),
+    ] = None,
+    root: Annotated[
+        str | None,
+        typer.Option(
+            help="Project root (default: CLAUDE_PROJECT_DIR, else the current directory)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Analyse every file afresh.")
+    ] = False,
+    cache_dir: Annotated[
+        str | None, typer.Option(help="Cache directory (default: ROOT/.backend-skill-cache).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: the CPU count).")
+    ] = None,
+) -> None:
+    """Check files against the practices.
+
+    Exit 0 clean, 1 findings at or above --fail-on, 2 usage error.
+    """
+    from pathlib import Path
+
+    from backend_skill.check import CheckRequest, check_paths
+    from backend_skill.check.api import changed_lines
+    from backend_skill.check.config import parse_severity
+    from backend_skill.check.runner import baseline_keys
+    from backend_skill.roots import resolve_project_root
+
+    with _usage_errors():
+        if fix and diff:
+            from backend_skill.errors import UsageError
+
+            raise UsageError("Use --fix to write the fixes or --diff to show them, not both.")
+        project = resolve_project_root(root)
+        targets = paths or ["."]
+        changed = changed_lines(project, changed_since) if changed_since else None
+        if changed is not None:
+            targets = [p for p in changed if (project / p).is_file()]
+        request = CheckRequest(
+            paths=targets,
+            root=project,
+            select=_split(select),
+            ignore=_split(ignore),
+            fail_on=parse_severity(fail_on) if fail_on else None,
+            baseline=Path(baseline) if baseline else None,
+            with_fixes=output is not CheckFormat.text,
+            fix_mode="write" if fix else "diff" if diff else "none",
+            unsafe_fixes=unsafe_fixes,
+            use_cache=not no_cache,
+            cache_dir=Path(cache_dir) if cache_dir else None,
+            jobs=jobs,
+            changed_lines=changed,
+        )
+        if changed is not None and not targets:
+            request.inline = {}
+        run = check_paths(request) if targets else None
+    if run is None:
+        typer.echo("No changed files to check.")
+        return
+    result = run.result
+    if write_baseline:
+        from backend_skill.check import baseline as baselines
+
+        baselines.write(Path(write_baseline), baseline_keys(result))
+        typer.echo(f"Wrote {len(result.findings)} finding(s) to {write_baseline}.")
+        return
+    if diff:
+        for patch in run.diffs.values():
+            typer.echo(patch, nl=False)
+        if not run.diffs:
+            typer.echo("No fixes to apply.", err=True)
+    elif output is CheckFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif output is CheckFormat.sarif:
+        import json
+
+        from backend_skill.check.sarif import to_sarif
+
+        sources = _sources(project, result)
+        typer.echo(json.dumps(to_sarif(result, sources), indent=2))
+    else:
+        from backend_skill.check.text import render
+
+        if sys.stdout.isatty():
+            from rich.console import Console
+
+            Console(highlight=False).print(render(result, color=True))
+        else:
+            typer.echo(render(result))
+    if result.summary.failed:
+        raise typer.Exit(1)
+
+
+def _sources(root: object, result: object) -> dict[str, str]:
+    """File texts for SARIF fix regions (only files that have a fix)."""
+    from pathlib import Path
+
+    from backend_skill.check.models import CheckResult
+
+    if not isinstance(result, CheckResult) or not isinstance(root, Path):
+        raise TypeError("expected a CheckResult and a Path")
+    texts: dict[str, str] = {}
+    for finding in result.findings:
+        path = finding.location.path
+        if finding.fix is not None and path not in texts:
+            try:
+                texts[path] = (root / path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return texts
+
+
+@app.command("rules")
+def rules_command(output: FormatOption = OutputFormat.text) -> None:
+    """List the check's rules: id, severity, area, fixable, summary."""
+    from backend_skill.check import list_rules
+
+    result = list_rules()
+
+    def text() -> None:
+        for rule in result.rules:
+            fixable = "fix" if rule.fixable else "   "
+            typer.echo(
+                f"{rule.id}  {rule.severity.value:<8} {fixable}  {rule.name:<36} {rule.summary}"
+            )
+        typer.echo(f"\n{len(result.rules)} rules; `backend-skill rule ID` explains one.")
+
+
 @app.command("middleware")
 def list_middleware_command(output: FormatOption = OutputFormat.text) -> None:
     """List the middleware catalog and which frameworks offer each one."""
@@ -290,6 +527,20 @@ def list_middleware_command(output: FormatOption = OutputFormat.text) -> None:
             typer.echo(f"  options: {', '.join(item.options_schema.get('properties', {}))}")
 
     _emit(result, output, text)
+
+
+@app.command("rule")
+def rule_command(
+    rule_id: Annotated[str, typer.Argument(help="Rule id (BS101) or name.")],
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Explain one rule: what it finds, why, what to do instead, examples."""
+    from backend_skill.check import explain_rule
+    from backend_skill.check.docs import rule_markdown
+
+    with _usage_errors():
+        result = explain_rule(rule_id)
+    _emit(result, output, lambda: _print_markdown(rule_markdown(result)))
 
 
 @app.command()

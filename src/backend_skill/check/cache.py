@@ -1,0 +1,100 @@
+"""A content-hash cache: an unchanged file is never analysed twice.
+
+Results are keyed by a hash of the file's path and bytes; the cache file itself is named by a
+hash of the engine and rule sources, so editing or upgrading a rule invalidates everything.
+Analysis always runs every rule (selection is applied afterwards), so one cache serves any
+--select/--ignore. The cache is one JSON file: loading it is a single read, which keeps a warm
+run over thousands of files well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from backend_skill import __version__
+from backend_skill.check.engine import FileResult
+
+MAX_ENTRIES = 50_000
+
+
+@cache
+def signature() -> str:
+    """Changes whenever the package version or any source file of the check changes."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=10)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(rel_path: str, data: bytes) -> str:
+    digest = hashlib.blake2b(rel_path.encode(), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.entries: dict[str, Any] = {}
+        self.added = 0
+        self.used: set[str] = set()
+        if directory is not None:
+            self.path = directory / f"results-{signature()}.json"
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def get(self, key: str) -> FileResult | None:
+        data = self.entries.get(key)
+        if data is None:
+            return None
+        try:
+            result = FileResult.from_json(data)
+        except (KeyError, TypeError, ValueError):
+            return None
+        self.used.add(key)
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        if self.directory is not None:
+            self.entries[key] = result.to_json()
+            self.used.add(key)
+            self.added += 1
+
+    def save(self) -> None:
+        """Best effort: a read-only tree or a full disk costs speed, never the result."""
+        if self.directory is None or not self.added:
+            return
+        entries = self.entries
+        if len(entries) > MAX_ENTRIES:
+            entries = {k: v for k, v in entries.items() if k in self.used}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by backend-skill\n*\n", encoding="utf-8")
+            for stale in self.directory.glob("results-*.json"):
+                if stale != self.path:
+                    stale.unlink(missing_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".results-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(entries, out, separators=(",", ":"))
+            Path(temp).replace(self.path)
+        except OSError:
+            return
+
+
+def default_cache_dir(root: Path) -> Path:
+    """`.backend-skill-cache/` under the project root (it ignores itself for git)."""
+    override = os.environ.get("BACKEND_SKILL_CACHE_DIR")
+    return Path(override) if override else root / ".backend-skill-cache"

@@ -1,0 +1,196 @@
+"""The per-file pass: parse once with `ast`, walk once, dispatch each node to its rules.
+
+A table maps node classes to the rules that asked for them, so the cost of a walk does not grow
+with the number of rules; the walk is iterative (deeply nested expressions in real code would
+exhaust the recursion limit).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend_skill.check.context import FileContext, RawFinding, Span, TextContext
+from backend_skill.check.rule import PythonRule, Rule, TextRule
+
+SYNTAX_ERROR_RULE = "BS000"
+_SUPPRESS = re.compile(r"#\s*backend-skill:\s*ignore(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+
+
+@dataclass
+class FileResult:
+    """What one file produced; cached by content hash, so it must stay JSON-able."""
+
+    findings: list[RawFinding] = field(default_factory=list)
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+    notice: list[str] | None = None  # [reason, message] when the file was not analysed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_list() for f in self.findings],
+            "facts": self.facts,
+            "notice": self.notice,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileResult:
+        findings = [RawFinding.from_list(f) for f in data["findings"]]
+        return cls(findings, data["facts"], data["notice"])
+
+
+class _Collector:
+    """Adapts a fact-collecting function to the rules' `visit` interface."""
+
+    def __init__(self, function: Callable[[ast.AST, FileContext], None]) -> None:
+        self.visit = function
+
+
+class Dispatch:
+    """Node class -> the rules' visit methods (and fact collectors), built once."""
+
+    def __init__(self, rules: tuple[Rule, ...], *, facts: bool = True) -> None:
+        from backend_skill.check.registry import COLLECTORS, all_rules
+
+        all_rules()  # importing the rule modules registers the collectors too
+        table: dict[type[ast.AST], list[Any]] = defaultdict(list)
+        for rule in rules:
+            if isinstance(rule, PythonRule):
+                for node_type in rule.node_types:
+                    table[node_type].append(rule)
+        if facts:
+            for node_types, function in COLLECTORS:
+                for node_type in node_types:
+                    table[node_type].append(_Collector(function))
+        self.table = dict(table)
+        self.text_rules = tuple(r for r in rules if isinstance(r, TextRule))
+
+
+def analyze_python(path: str, source: str, dispatch: Dispatch) -> FileResult:
+    """Run the Python rules (and text rules that also read Python) over one file's source."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences etc. are not ours to report
+            tree = ast.parse(source, filename=path, type_comments=False)
+    except SyntaxError as error:
+        return _syntax_error(path, source, error)
+    except (ValueError, MemoryError, RecursionError) as error:
+        # null bytes, or nesting deeper than the parser allows
+        return FileResult(notice=["parser", f"not analysed: the parser refused the file ({error})"])
+    ctx = FileContext(path, source, tree)
+    walk(tree, ctx, dispatch.table)
+    for rule in dispatch.text_rules:
+        if rule.also_python:
+            text_ctx = TextContext(path, source)
+            rule.check_text(text_ctx)
+            ctx.findings.extend(text_ctx.findings)
+    return FileResult(_unsuppressed(ctx.findings, ctx.lines), ctx.facts)
+
+
+def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
+    ctx = TextContext(path, text)
+    for rule in dispatch.text_rules:
+        rule.check_text(ctx)
+    return FileResult(_unsuppressed(ctx.findings, text.splitlines()))
+
+
+def walk(tree: ast.Module, ctx: FileContext, table: dict[type[ast.AST], list[Any]]) -> None:
+    """Depth-first, parents before children, with ancestors, functions and imports tracked."""
+    ancestors = ctx.ancestors  # the nodes on the path to the visited one (tree first)
+    functions = ctx.functions
+    aliases = ctx.aliases
+    iter_children = ast.iter_child_nodes
+    ancestors.append(tree)
+    stack: list[Any] = [iter_children(tree)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            done = ancestors.pop()
+            if type(done) in _FUNCTION_TYPES:
+                functions.pop()
+            continue
+        kind = type(child)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            _record_import(child, aliases)
+        rules = table.get(kind)
+        if rules:
+            for rule in rules:
+                rule.visit(child, ctx)
+        if kind in _FUNCTION_TYPES:
+            functions.append(child)
+        ancestors.append(child)
+        stack.append(iter_children(child))
+
+
+def _record_import(node: ast.Import | ast.ImportFrom, aliases: dict[str, str]) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".", 1)[0]
+                aliases[top] = top
+    elif node.module and node.level == 0:
+        for alias in node.names:
+            aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+
+def _syntax_error(path: str, source: str, error: SyntaxError) -> FileResult:
+    if _newer_syntax(source):
+        return FileResult(
+            notice=[
+                "newer-syntax",
+                "not analysed: uses syntax newer than this Python (e.g. PEP 701 f-strings); "
+                "run backend-skill with a newer Python to check it",
+            ]
+        )
+    line = max(error.lineno or 1, 1)
+    column = max((error.offset or 1) - 1, 0)
+    message = f"Syntax error: {error.msg}. The file cannot be checked until it parses."
+    span = Span(line, column, line, column + 1)
+    return FileResult([RawFinding(SYNTAX_ERROR_RULE, message, span)])
+
+
+def _newer_syntax(source: str) -> bool:
+    """True when libcst (whose parser knows newer grammar) accepts what this ast rejected."""
+    try:
+        import libcst
+
+        libcst.parse_module(source)
+    except Exception:  # any parser failure means: a real syntax error
+        return False
+    return True
+
+
+def suppressed_ids(line: str) -> set[str] | None:
+    """None when the line has no suppression; an empty set means every rule."""
+    if "backend-skill" not in line:
+        return None
+    match = _SUPPRESS.search(line)
+    if match is None:
+        return None
+    ids = match.group("ids")
+    return {part.strip().upper() for part in ids.split(",") if part.strip()} if ids else set()
+
+
+def _unsuppressed(findings: list[RawFinding], lines: list[str]) -> list[RawFinding]:
+    if not findings or not any("backend-skill" in line for line in lines):
+        return findings
+    kept = []
+    for finding in findings:
+        candidates = {finding.span.line, finding.span.end_line}
+        silenced = False
+        for number in candidates:
+            if 0 < number <= len(lines):
+                ids = suppressed_ids(lines[number - 1])
+                if ids is not None and (not ids or finding.rule_id in ids):
+                    silenced = True
+        if not silenced:
+            kept.append(finding)
+    return kept

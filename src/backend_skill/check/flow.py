@@ -1,0 +1,202 @@
+"""Value origins: where does the value of an expression come from, within one function?
+
+Rules ask this instead of matching text. The answer follows local assignments (and module-level
+ones for names a function does not bind), so `q = f"... {x}"; cur.execute(q)` is seen as a query
+built from a non-constant, while `cur.execute("... WHERE id = %s", (x,))` keeps a constant query.
+
+This is deliberately intra-procedural and flow-insensitive (all assignments to a name count);
+a later stage can grow it into full data flow (sources, sinks, sanitizers, constant branches).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+# Names whose attributes and items are request data in the common frameworks.
+REQUEST_NAMES = frozenset({"request", "req"})
+# Methods that return a string made of the receiver's value only.
+SAME_VALUE_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "encode", "decode"}
+)
+_MAX_DEPTH = 12
+
+
+class Origin(IntEnum):
+    """Ordered from safest to most concerning, so combining picks the maximum."""
+
+    CONSTANT = 0  # literals, and names that only ever hold constants
+    UNKNOWN = 1  # a call result, an attribute, a global we cannot see into
+    PARAMETER = 2  # a parameter of the enclosing function
+    BUILT = 3  # a string formatted or concatenated from at least one non-constant
+    REQUEST = 4  # read from the request object (query, body, headers, cookies)
+
+
+@dataclass
+class Scope:
+    """The assignments and parameters of one function (or of the module)."""
+
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
+    parameters: frozenset[str] = frozenset()
+    unknown: set[str] = field(default_factory=set)  # loop targets, with-as, unpacking
+    parent: Scope | None = None
+
+    @classmethod
+    def of(cls, owner: ast.AST, parent: Scope | None) -> Scope:
+        scope = cls(parent=parent)
+        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = owner.args
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            every += [a for a in (args.vararg, args.kwarg) if a is not None]
+            scope.parameters = frozenset(a.arg for a in every)
+            body: list[ast.AST] = (
+                [owner.body] if isinstance(owner, ast.Lambda) else list(owner.body)
+            )
+        elif isinstance(owner, ast.Module):
+            body = list(owner.body)
+        else:
+            body = []
+        for statement in body:
+            scope._collect(statement)
+        return scope
+
+    def _collect(self, root: ast.AST) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target, node.value)
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+                if node.value is not None:
+                    self._bind(node.target, node.value)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                # s += x: s is then built from its old value and x
+                combined = ast.BinOp(left=node.target, op=node.op, right=node.value)
+                self.assignments.setdefault(node.target.id, []).append(combined)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self._unknown(node.target)
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                self._unknown(node.optional_vars)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.unknown.add(node.name)
+                continue  # a nested scope binds its own names
+            if isinstance(node, ast.Lambda):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _bind(self, target: ast.AST, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.assignments.setdefault(target.id, []).append(value)
+        else:
+            self._unknown(target)
+
+    def _unknown(self, target: ast.AST) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                self.unknown.add(node.id)
+
+
+def origin(
+    expr: ast.AST, scope: Scope, depth: int = 0, seen: frozenset[str] = frozenset()
+) -> Origin:
+    """Classify `expr` in `scope`. Cycles and deep chains end as UNKNOWN."""
+    if depth > _MAX_DEPTH:
+        return Origin.UNKNOWN
+    nxt = depth + 1
+    if isinstance(expr, ast.Constant):
+        return Origin.CONSTANT
+    if isinstance(expr, ast.Name):
+        return _name_origin(expr.id, scope, nxt, seen)
+    if isinstance(expr, ast.JoinedStr):
+        parts = [origin(v, scope, nxt, seen) for v in expr.values]
+        return _built(parts)
+    if isinstance(expr, ast.FormattedValue):
+        return origin(expr.value, scope, nxt, seen)
+    if isinstance(expr, ast.BinOp):
+        return _binop_origin(expr, scope, nxt, seen)
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return max((origin(e, scope, nxt, seen) for e in expr.elts), default=Origin.CONSTANT)
+    if isinstance(expr, ast.IfExp):
+        return max(origin(expr.body, scope, nxt, seen), origin(expr.orelse, scope, nxt, seen))
+    if isinstance(expr, ast.Call):
+        return _call_origin(expr, scope, nxt, seen)
+    if isinstance(expr, (ast.Attribute, ast.Subscript)):
+        root = _root_name(expr)
+        if root in REQUEST_NAMES:
+            return Origin.REQUEST
+        if isinstance(expr, ast.Subscript):
+            return max(origin(expr.value, scope, nxt, seen), Origin.UNKNOWN)
+        return Origin.UNKNOWN
+    return Origin.UNKNOWN
+
+
+def _name_origin(name: str, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
+    if name in seen:
+        return Origin.CONSTANT  # a cycle (s += x) adds nothing; the other assignments decide
+    if name in REQUEST_NAMES and name not in scope.assignments:
+        return Origin.REQUEST
+    if name in scope.parameters:
+        return Origin.PARAMETER
+    values = scope.assignments.get(name)
+    if values is None:
+        if name in scope.unknown:
+            return Origin.UNKNOWN
+        if scope.parent is not None:
+            return _name_origin(name, scope.parent, depth, seen)
+        return Origin.UNKNOWN
+    inner = seen | {name}
+    result = max(origin(v, scope, depth, inner) for v in values)
+    if name in scope.unknown:
+        result = max(result, Origin.UNKNOWN)
+    return result
+
+
+def _built(parts: list[Origin]) -> Origin:
+    """A string made of parts: constant if all are; request data if any is; else built."""
+    worst = max(parts, default=Origin.CONSTANT)
+    if worst == Origin.CONSTANT:
+        return Origin.CONSTANT
+    return Origin.REQUEST if worst == Origin.REQUEST else Origin.BUILT
+
+
+def _binop_origin(expr: ast.BinOp, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
+    left = origin(expr.left, scope, depth, seen)
+    if isinstance(expr.op, ast.Mult):
+        # "?, " * n or ["%s"] * len(ids): repeating a string or list keeps its origin
+        for side in (expr.left, expr.right):
+            if isinstance(side, (ast.List, ast.Tuple)) or (
+                isinstance(side, ast.Constant) and isinstance(side.value, str)
+            ):
+                return origin(side, scope, depth, seen)
+    right = origin(expr.right, scope, depth, seen)
+    if isinstance(expr.op, (ast.Add, ast.Mod)):
+        return _built([left, right])
+    return max(left, right)
+
+
+def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        receiver = origin(func.value, scope, depth, seen)
+        if func.attr == "format":
+            args = [origin(a, scope, depth, seen) for a in call.args]
+            args += [origin(k.value, scope, depth, seen) for k in call.keywords]
+            return _built([receiver, *args])
+        if func.attr == "join" and call.args:
+            return _built([receiver, origin(call.args[0], scope, depth, seen)])
+        if func.attr in SAME_VALUE_METHODS:
+            return receiver
+        if _root_name(func) in REQUEST_NAMES:
+            return Origin.REQUEST  # request.args.get("q"), request.get_json()
+        return Origin.UNKNOWN
+    if isinstance(func, ast.Name) and func.id in {"str", "bytes"} and len(call.args) == 1:
+        return origin(call.args[0], scope, depth, seen)
+    return Origin.UNKNOWN
+
+
+def _root_name(expr: ast.AST) -> str | None:
+    while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr.id if isinstance(expr, ast.Name) else None

@@ -1,0 +1,433 @@
+"""Injection: SQL and shell commands built from data, dynamic code, unsafe deserialization,
+XML parsers that resolve entities."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, ClassVar
+
+from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.flow import Origin
+from backend_skill.check.rule import Invalid, PythonRule, Valid
+from backend_skill.check.ruleutil import is_const, keyword, method_name
+from backend_skill.models import Confidence, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+SQL_METHODS = frozenset({"execute", "executemany", "executescript", "raw"})
+SQL_FUNCTIONS = frozenset(
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
+)
+
+
+class SqlBuiltFromStrings(PythonRule):
+    id = "BS101"
+    name = "sql-built-from-strings"
+    area = "database"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (89,)
+    pattern = "database-patterns#parameterized-queries"
+    summary = "SQL text built with an f-string, %, .format or + reaches execute/text()/raw()."
+    why = (
+        "A query assembled from values lets those values change the query itself: a quote in a "
+        "name becomes SQL, and an attacker reads or deletes data (SQL injection). Drivers send "
+        "parameters separately from the text, so they can never be parsed as SQL."
+    )
+    instead = (
+        "Keep the SQL text constant with placeholders (`%s`, `?`, `:name`) and pass the values "
+        "as parameters: `cur.execute('SELECT ... WHERE id = %s', (user_id,))`."
+    )
+    message = (
+        "SQL text is built from non-constant values; use a constant query with placeholders "
+        "and pass the values as parameters."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid('cur.execute("SELECT * FROM users WHERE id = %s", (user_id,))\n'),
+        Valid(
+            "TABLE = 'users'\n"
+            "def load(cur, user_id):\n"
+            "    query = f'SELECT * FROM {TABLE} WHERE id = %s'\n"
+            "    cur.execute(query, (user_id,))\n"
+        ),
+        Valid(
+            "def by_ids(cur, ids):\n"
+            "    marks = ', '.join(['%s'] * len(ids))\n"
+            "    cur.execute(f'SELECT * FROM t WHERE id IN ({marks})', ids)\n"
+        ),
+        Valid(
+            "from sqlalchemy import text\n"
+            "stmt = text('SELECT * FROM orders WHERE id = :id')\n"
+            "session.execute(stmt, {'id': order_id})\n"
+        ),
+        Valid("def run(cur, sql):\n    cur.execute(sql)\n"),
+    )
+    invalid = (
+        Invalid(
+            "def f(cur, name):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
+        ),
+        Invalid(
+            "def f(cur, user_id):\n"
+            "    q = 'SELECT * FROM users WHERE id = %s' % user_id\n"
+            "    cur.execute(q)\n"
+        ),
+        Invalid(
+            "from sqlalchemy import text\n"
+            "def f(session, col):\n"
+            "    session.execute(text('SELECT {} FROM t'.format(col)))\n"
+        ),
+        Invalid("def f(cur, v):\n    cur.executemany('INSERT INTO t VALUES (' + v + ')', [])\n"),
+        Invalid(
+            "def view(request):\n"
+            "    return User.objects.raw('SELECT * FROM u WHERE n = ' + request.GET['n'])\n"
+        ),
+        Invalid("def f(qs, order):\n    return qs.extra(where=[f'state = {order}'])\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        method = method_name(node)
+        query: ast.AST | None = None
+        if ctx.call_name(node) in SQL_FUNCTIONS:
+            query = node.args[0] if node.args else None
+        elif method in SQL_METHODS:
+            query = node.args[0] if node.args else _kw_value(node, "sql", "query", "operation")
+        elif method == "extra":
+            for name in ("where", "select", "tables"):
+                value = _kw_value(node, name)
+                if isinstance(value, (ast.List, ast.Tuple, ast.Dict)):
+                    items = value.values if isinstance(value, ast.Dict) else value.elts
+                    for item in items:
+                        if item is not None and ctx.is_dynamic_string(item):
+                            ctx.report(self, node)
+                            return
+            return
+        if query is not None and ctx.is_dynamic_string(query):
+            ctx.report(self, node)
+
+
+def _kw_value(call: ast.Call, *names: str) -> ast.expr | None:
+    for name in names:
+        kw = keyword(call, name)
+        if kw is not None:
+            return kw.value
+    return None
+
+
+class YamlUnsafeLoad(PythonRule):
+    id = "BS105"
+    name = "yaml-unsafe-load"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (502,)
+    pattern = "security-patterns#unsafe-deserialization"
+    summary = "yaml.load without a safe loader (or yaml.unsafe_load) can run code from the input."
+    why = (
+        "PyYAML's full loaders build arbitrary Python objects named in the document, so a YAML "
+        "file or request body can execute code. The safe loader builds only plain data."
+    )
+    instead = "Use `yaml.safe_load(text)` (or `Loader=yaml.SafeLoader`)."
+    message = "yaml.load can construct arbitrary objects; use yaml.safe_load."
+    fix_description = "Replace with yaml.safe_load"
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import yaml\ndata = yaml.safe_load(text)\n"),
+        Valid("import yaml\ndata = yaml.load(text, Loader=yaml.SafeLoader)\n"),
+        Valid("import yaml\ndata = yaml.load(text, Loader=yaml.CSafeLoader)\n"),
+        Valid("import json\ndata = json.load(fh)\n"),
+    )
+    invalid = (
+        Invalid(
+            "import yaml\ndata = yaml.load(text)  # config\n",
+            fixed="import yaml\ndata = yaml.safe_load(text)  # config\n",
+        ),
+        Invalid(
+            "import yaml\ndata = yaml.load(text, Loader=yaml.Loader)\n",
+            fixed="import yaml\ndata = yaml.safe_load(text)\n",
+        ),
+        Invalid(
+            "from yaml import unsafe_load\ndata = unsafe_load(body)\n",
+            fixable=False,
+        ),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        name = ctx.call_name(node)
+        if name in {"yaml.unsafe_load", "yaml.full_load", "yaml.unsafe_load_all"}:
+            ctx.report(self, node, fixable=isinstance(node.func, ast.Attribute))
+            return
+        if name not in {"yaml.load", "yaml.load_all"}:
+            return
+        loader = keyword(node, "Loader")
+        loader_node = loader.value if loader else (node.args[1] if len(node.args) > 1 else None)
+        loader_name = ctx.qualname(loader_node) if loader_node is not None else None
+        if loader_name and loader_name.rsplit(".", 1)[-1] in {"SafeLoader", "CSafeLoader"}:
+            return
+        ctx.report(self, node)
+
+    def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
+        import libcst as cst
+
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+            return None
+        attr = node.func.attr.value
+        target = {
+            "load": "safe_load",
+            "load_all": "safe_load_all",
+            "unsafe_load": "safe_load",
+            "full_load": "safe_load",
+            "unsafe_load_all": "safe_load_all",
+        }.get(attr)
+        if target is None:
+            return None
+        args = [a for a in node.args if not (a.keyword and a.keyword.value == "Loader")]
+        args = [a for a in args if a.keyword is not None or a is node.args[0]]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(func=node.func.with_changes(attr=cst.Name(target)), args=args)
+
+
+SUBPROCESS_CALLS = frozenset(
+    f"subprocess.{name}"
+    for name in (
+        "run",
+        "call",
+        "check_call",
+        "check_output",
+        "Popen",
+        "getoutput",
+        "getstatusoutput",
+    )
+)
+SHELL_FUNCTIONS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "commands.getoutput",
+    }
+)
+
+
+class ShellCommandInjection(PythonRule):
+    id = "BS102"
+    name = "shell-command-injection"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (78,)
+    pattern = "security-patterns#command-injection"
+    summary = "A shell runs a command built from non-constant values (shell=True, os.system)."
+    why = (
+        "With a shell in between, characters such as `;`, `|` and `$(...)` in a value start "
+        "new commands. A file name or form field then runs arbitrary programs on the server."
+    )
+    instead = (
+        "Pass an argument list without a shell: `subprocess.run(['convert', src, dst], "
+        "check=True, timeout=30)`; use shlex.quote only when a shell is truly unavoidable."
+    )
+    message = (
+        "Shell command built from non-constant values; pass an argument list without shell=True."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import subprocess\nsubprocess.run(['ls', '-l', path], check=True)\n"),
+        Valid("import subprocess\nsubprocess.run('ls -l /tmp', shell=True, check=True)\n"),
+        Valid("import os\nos.system('clear')\n"),
+        Valid(
+            "import shlex, subprocess\n"
+            "def f(name):\n"
+            "    subprocess.run(['grep', name, 'log.txt'], shell=False)\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            "import subprocess\n"
+            "def convert(name):\n"
+            "    subprocess.run(f'convert {name} out.png', shell=True)\n"
+        ),
+        Invalid("import os\ndef ping(host):\n    os.system('ping -c 1 ' + host)\n"),
+        Invalid("import os\ndef f(request):\n    os.popen(request.args['cmd'])\n"),
+        Invalid(
+            "from subprocess import check_output\n"
+            "def f(ref):\n"
+            "    cmd = 'git log %s' % ref\n"
+            "    return check_output(cmd, shell=True)\n"
+        ),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call) or not node.args:
+            return
+        name = ctx.call_name(node)
+        if name in SHELL_FUNCTIONS:
+            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+                ctx.report(self, node)
+            return
+        if name in SUBPROCESS_CALLS:
+            shell = keyword(node, "shell")
+            if shell is None or is_const(shell.value, False):
+                return
+            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+                ctx.report(self, node)
+
+
+class DynamicCodeExecution(PythonRule):
+    id = "BS103"
+    name = "dynamic-code-execution"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (95,)
+    pattern = "security-patterns#dynamic-code-execution"
+    summary = "eval/exec (or compile) runs a non-constant string as code."
+    why = (
+        "Code evaluated from data runs with the service's permissions: one crafted value reads "
+        "secrets, files or the database. There is no safe way to sandbox eval."
+    )
+    instead = (
+        "Parse data as data: `json.loads`, `ast.literal_eval` for Python literals, or a lookup "
+        "table of allowed operations."
+    )
+    message = "eval/exec of a non-constant string runs arbitrary code; parse the data instead."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import ast\nvalue = ast.literal_eval(text)\n"),
+        Valid("exec('import sys')\n"),
+        Valid("result = model.eval()\n"),
+    )
+    invalid = (
+        Invalid("def calc(expr):\n    return eval(expr)\n"),
+        Invalid("def f(request):\n    exec(request.form['code'])\n"),
+        Invalid("def f(name):\n    code = f'result = {name}()'\n    exec(code)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or not node.args:
+            return
+        if node.func.id not in {"eval", "exec"} or node.func.id in ctx.aliases:
+            return
+        if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            ctx.report(self, node)
+
+
+DESERIALIZERS = frozenset(
+    {
+        "pickle.load",
+        "pickle.loads",
+        "pickle.Unpickler",
+        "cPickle.load",
+        "cPickle.loads",
+        "_pickle.load",
+        "_pickle.loads",
+        "marshal.load",
+        "marshal.loads",
+        "shelve.open",
+        "dill.load",
+        "dill.loads",
+        "jsonpickle.decode",
+        "pandas.read_pickle",
+        "joblib.load",
+    }
+)
+
+
+class UnsafeDeserialization(PythonRule):
+    id = "BS104"
+    name = "unsafe-deserialization"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (502,)
+    pattern = "security-patterns#unsafe-deserialization"
+    summary = "pickle, marshal, shelve (and kin) deserialize data that can run code."
+    why = (
+        "Unpickling calls constructors named by the data, so a crafted payload executes code. "
+        "Anything that crossed a trust boundary (a request, a queue, a cache, an upload) must "
+        "not be unpickled."
+    )
+    instead = (
+        "Use a data-only format (JSON, MessagePack, protobuf) validated by a schema; sign and "
+        "verify with HMAC if a binary format must round-trip through untrusted storage."
+    )
+    message = (
+        "Deserializing with pickle/marshal/shelve can execute code; use JSON or another "
+        "data-only format."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("import json\ndata = json.loads(body)\n"),
+        Valid("import pickle\nblob = pickle.dumps(obj)\n"),
+    )
+    invalid = (
+        Invalid("import pickle\ndef load(raw):\n    return pickle.loads(raw)\n"),
+        Invalid("import shelve\ndb = shelve.open('cache')\n"),
+        Invalid("from marshal import loads\nobj = loads(data)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Call) and ctx.call_name(node) in DESERIALIZERS:
+            ctx.report(self, node)
+
+
+XML_PARSERS = frozenset(
+    {
+        f"xml.etree.ElementTree.{n}"
+        for n in ("parse", "fromstring", "XML", "iterparse", "XMLParser", "fromstringlist")
+    }
+    | {f"xml.etree.cElementTree.{n}" for n in ("parse", "fromstring", "XML", "iterparse")}
+    | {
+        "xml.dom.minidom.parse",
+        "xml.dom.minidom.parseString",
+        "xml.dom.pulldom.parse",
+        "xml.dom.pulldom.parseString",
+        "xml.sax.parse",
+        "xml.sax.parseString",
+        "xml.sax.make_parser",
+        "xml.dom.expatbuilder.parse",
+        "lxml.etree.parse",
+        "lxml.etree.fromstring",
+        "lxml.etree.XML",
+    }
+)
+
+
+class XmlStdlibParser(PythonRule):
+    id = "BS106"
+    name = "xml-unsafe-parser"
+    area = "security"
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    cwe = (611,)
+    pattern = "security-patterns#xml-parsing"
+    summary = "XML parsed with the stdlib (or lxml) parsers instead of defusedxml."
+    why = (
+        "The standard parsers expand entities: a small document can exhaust memory (billion "
+        "laughs), and lxml resolves external entities, which reads local files or reaches "
+        "internal hosts (XXE)."
+    )
+    instead = (
+        "Parse untrusted XML with defusedxml: `from defusedxml.ElementTree import fromstring`."
+    )
+    message = "XML parsed with a stdlib/lxml parser; use defusedxml for untrusted input."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("from defusedxml.ElementTree import fromstring\nroot = fromstring(body)\n"),
+        Valid("import xml.etree.ElementTree as ET\nroot = ET.Element('feed')\n"),
+    )
+    invalid = (
+        Invalid("import xml.etree.ElementTree as ET\nroot = ET.fromstring(body)\n"),
+        Invalid("from xml.dom import minidom\ndoc = minidom.parseString(payload)\n"),
+        Invalid("from lxml import etree\ntree = etree.parse(upload)\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Call) and ctx.call_name(node) in XML_PARSERS:
+            ctx.report(self, node)

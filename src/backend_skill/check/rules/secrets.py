@@ -1,0 +1,232 @@
+"""Hardcoded secrets: secret-named literals, credentials inside URLs, known key formats."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import ClassVar
+
+from backend_skill.check.context import FileContext
+from backend_skill.check.rule import Invalid, PythonRule, Valid
+from backend_skill.check.ruleutil import const_str, is_secret_name, target_names
+from backend_skill.models import Confidence, Severity
+
+PLACEHOLDER = re.compile(
+    r"^(|x+|\*+|\.+|-+|changeme|change[-_ ]?me.*|replace[-_ ]?me.*|todo|fixme|none|null|"
+    r"secret|password|passwd|token|dummy|example.*|sample.*|test.*|fake.*|placeholder.*|"
+    r"your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|\{.*\}|%\(.*\)s|\$[A-Z_]+)$",
+    re.IGNORECASE,
+)
+ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # the name of a variable, not its value
+KEY_FORMATS = re.compile(
+    r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
+    r"|(?P<github>\bgh[pousr]_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b)"
+    r"|(?P<slack>\bxox[baprs]-[A-Za-z0-9-]{10,}\b)"
+    r"|(?P<stripe>\b[sr]k_live_[0-9A-Za-z]{20,}\b)"
+    r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}\b)"
+    r"|(?P<private_key>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)"
+)
+KEY_PREFIXES = (
+    "AKIA",
+    "ASIA",
+    "gh",
+    "github_pat_",
+    "xox",
+    "sk_live_",
+    "rk_live_",
+    "AIza",
+    "-----BEGIN",
+)
+URL_CREDENTIALS = re.compile(
+    r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@]+):(?P<password>[^\s/@]+)@(?P<host>[^\s/:?#]+)",
+    re.IGNORECASE,
+)
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})  # noqa: S104
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in {"tests", "test", "testing", "fixtures"} for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def looks_like_secret_value(value: str) -> bool:
+    text = value.strip()
+    if len(text) < 6 or " " in text or ("/" in text and "://" in text):
+        return False
+    return not PLACEHOLDER.match(text) and not ENV_NAME.match(text)
+
+
+class HardcodedSecret(PythonRule):
+    id = "BS205"
+    name = "hardcoded-secret"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (798,)
+    pattern = "security-patterns#secrets-management"
+    summary = "A password, token, API key or signing key is written as a literal in code."
+    why = (
+        "A secret in code is in every clone, backup, CI log and container image, and cannot be "
+        "rotated without a deploy. Leaked repositories are scanned for keys within minutes."
+    )
+    instead = (
+        "Read secrets from the environment or a secret manager through the typed settings "
+        "object (`settings.jwt_secret`), validated at startup."
+    )
+    message = "Hardcoded secret; load it from the environment or a secret manager via settings."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (
+        ast.Assign,
+        ast.AnnAssign,
+        ast.Call,
+        ast.Dict,
+    )
+    valid = (
+        Valid("import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"),
+        Valid("password = ''\napi_key = '<your-api-key>'\ntoken = '${TOKEN}'\n"),
+        Valid("PASSWORD_FIELD = 'password'\nTOKEN_URL = 'https://auth.example.com/token'\n"),
+        Valid("secret_env_var = 'APP_SECRET'\nerror = {'password': 'must be 12+ characters'}\n"),
+        Valid("db.connect(host='db', password=settings.db_password)\n"),
+        Valid("password = 'correct-horse-battery'\n", filename="tests/test_login.py"),
+    )
+    invalid = (
+        Invalid("SECRET_KEY = 'django-insecure-8f#k2@p!x0z'\n"),
+        Invalid("conn = psycopg.connect(host='db', user='app', password='Sup3rS3cret!')\n"),
+        Invalid("config = {'api_key': 'a8f5f167f44f4964e6c998dee827110c'}\n"),
+        Invalid("class Settings:\n    jwt_secret: str = 'hunter2hunter2'\n"),
+        Invalid("import jwt\ntoken = jwt.encode(claims, 'my-signing-key', algorithm='HS256')\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            value = const_str(node.value)
+            if (
+                value is not None
+                and looks_like_secret_value(value)
+                and any(is_secret_name(n) for n in target_names(node))
+            ):
+                ctx.report(self, node)
+        elif isinstance(node, ast.Dict):
+            for dict_key, item in zip(node.keys, node.values, strict=True):
+                text = const_str(item)
+                if (
+                    text is not None
+                    and is_secret_name(const_str(dict_key))
+                    and (looks_like_secret_value(text))
+                ):
+                    ctx.report(self, item)
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:
+                text = const_str(kw.value)
+                if (
+                    text is not None
+                    and kw.arg
+                    and is_secret_name(kw.arg)
+                    and (looks_like_secret_value(text))
+                ):
+                    ctx.report(self, kw.value)
+            name = ctx.call_name(node) or ""
+            if name in {"jwt.encode", "jwt.decode"} and len(node.args) >= 2:
+                signing_key = const_str(node.args[1])
+                if signing_key and not PLACEHOLDER.match(signing_key):
+                    ctx.report(
+                        self, node.args[1], "Hardcoded JWT signing key; load it from settings."
+                    )
+
+
+class CredentialsInUrl(PythonRule):
+    id = "BS206"
+    name = "credentials-in-url"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (798,)
+    pattern = "security-patterns#secrets-management"
+    summary = "A connection URL literal carries a password (scheme://user:password@host)."
+    why = (
+        "Connection strings with passwords end up in logs, error pages and process lists as "
+        "well as in the repository; rotating the password then needs a code change."
+    )
+    instead = (
+        "Read the whole URL from the environment (`DATABASE_URL`) through typed settings; keep "
+        "only password-free defaults for local development."
+    )
+    message = "Connection URL with an embedded password; read it from the environment."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Constant,)
+    valid = (
+        Valid("import os\nDATABASE_URL = os.environ['DATABASE_URL']\n"),
+        Valid("DEFAULT = 'postgresql://app:app@localhost:5432/app'\n"),
+        Valid("URL = 'postgresql://${DB_USER}:${DB_PASSWORD}@db/app'\n"),
+        Valid("URL = 'redis://cache:6379/0'\n"),
+    )
+    invalid = (
+        Invalid("DATABASE_URL = 'postgresql://orders:pr0d-Pa55@db.internal:5432/orders'\n"),
+        Invalid("broker = 'amqp://svc:Xk29fLq8@rabbit.prod.example.com//'\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            return
+        text = node.value
+        if "://" not in text or "@" not in text or is_test_path(ctx.path):
+            return
+        match = URL_CREDENTIALS.search(text)
+        if match is None:
+            return
+        password = match.group("password")
+        if match.group("host").lower() in LOCAL_HOSTS or PLACEHOLDER.match(password):
+            return
+        if password == match.group("user"):
+            return  # user:user@ is a local-development convention, not a secret
+        ctx.report(self, node)
+
+
+class KnownKeyFormat(PythonRule):
+    id = "BS207"
+    name = "known-key-format"
+    area = "security"
+    severity = Severity.CRITICAL
+    confidence = Confidence.HIGH
+    cwe = (798,)
+    pattern = "security-patterns#secrets-management"
+    summary = (
+        "A string literal matches a real key format (AWS, GitHub, Slack, Stripe, Google, PEM)."
+    )
+    why = (
+        "These formats are issued by providers and are live credentials; bots harvest them from "
+        "public code within minutes. A committed key must be treated as leaked."
+    )
+    instead = (
+        "Revoke and rotate the key now, then load it from a secret manager or the environment."
+    )
+    message = (
+        "Live-looking credential ({kind}) in code; revoke it and load it from the environment."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Constant,)
+    valid = (
+        Valid("PREFIX = 'AKIA'\nPATTERN = r'AKIA[0-9A-Z]{16}'\n"),
+        Valid("key = os.environ['AWS_ACCESS_KEY_ID']\n"),
+    )
+    invalid = (
+        Invalid("AWS_KEY = 'AKIAIOSFODNN7QWERTY1'\n"),
+        Invalid("token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n"),
+        Invalid("KEY = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n'''\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            return
+        text = node.value
+        if len(text) < 20 or not any(prefix in text for prefix in KEY_PREFIXES):
+            return
+        match = KEY_FORMATS.search(text)
+        if match is not None:
+            kind = (match.lastgroup or "key").replace("_", " ")
+            ctx.report(self, node, self.message.format(kind=kind))

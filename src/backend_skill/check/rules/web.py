@@ -1,0 +1,474 @@
+"""Web security: CORS, cookies, debug mode, secrets in logs."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, ClassVar
+
+from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.rule import Invalid, PythonRule, Valid
+from backend_skill.check.rules.secrets import is_test_path
+from backend_skill.check.ruleutil import (
+    const_str,
+    cst_add_keyword,
+    cst_keyword,
+    has_splat,
+    is_const,
+    keyword,
+    name_of,
+    name_words,
+    target_names,
+)
+from backend_skill.models import Confidence, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+AUTH_MARKERS = frozenset(
+    {
+        "OAuth2PasswordBearer",
+        "HTTPBearer",
+        "HTTPBasic",
+        "APIKeyHeader",
+        "APIKeyCookie",
+        "login_required",
+        "LoginManager",
+        "jwt_required",
+        "get_current_user",
+    }
+)
+
+
+def _has_star(expr: ast.AST | None) -> bool:
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return any(const_str(e) == "*" for e in expr.elts)
+    return const_str(expr) in {"*", ".*"}
+
+
+class CorsWildcardWithCredentials(PythonRule):
+    id = "BS301"
+    name = "cors-wildcard-with-credentials"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (942,)
+    pattern = "security-patterns#cors"
+    summary = "CORS allows any origin (`*`) on an app that sends credentials or authenticates."
+    why = (
+        "With every origin allowed, any web page a signed-in user visits can call the API in "
+        "their name and read the answers (frameworks reflect the caller's origin when "
+        "credentials are on, so `*` becomes 'everyone, with cookies')."
+    )
+    instead = (
+        "List the exact origins: `allow_origins=['https://app.example.com']` (from settings); "
+        "keep `*` only for public, unauthenticated, cookie-less endpoints."
+    )
+    message = (
+        "CORS allows every origin on an authenticated app; list the allowed origins explicitly."
+    )
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Assign, ast.Name)
+    valid = (
+        Valid(
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, "
+            "allow_credentials=True)\n"
+        ),
+        Valid(
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_methods=['GET'])\n"
+        ),
+        Valid(
+            "CORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_CREDENTIALS = True\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app.add_middleware(\n    CORSMiddleware,\n    allow_origins=['*'],\n"
+            "    allow_credentials=True,\n)\n"
+        ),
+        Invalid("from flask_cors import CORS\nCORS(app, supports_credentials=True)\n"),
+        Invalid("CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n"),
+        Invalid(
+            "from fastapi.security import OAuth2PasswordBearer\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "scheme = OAuth2PasswordBearer(tokenUrl='token')\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=['*'])\n"
+        ),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Name):
+            if node.id in AUTH_MARKERS:
+                ctx.state["BS301.auth"] = True
+            return
+        if isinstance(node, ast.Assign):
+            self._django(node, ctx)
+            return
+        if not isinstance(node, ast.Call):
+            return
+        name = ctx.call_name(node) or ""
+        if name.endswith("CORS") or name.endswith("cross_origin"):
+            origins = keyword(node, "origins") or keyword(node, "resources")
+            credentials = keyword(node, "supports_credentials")
+            if (
+                (origins is None or _has_star(origins.value))
+                and credentials is not None
+                and (is_const(credentials.value, True))
+            ):
+                ctx.report(self, node)
+            return
+        if not any((ctx.qualname(a) or "").endswith("CORSMiddleware") for a in node.args[:1]) and (
+            not name.endswith("CORSMiddleware")
+        ):
+            return
+        origins = keyword(node, "allow_origins")
+        regex = keyword(node, "allow_origin_regex")
+        wildcard = (origins is not None and _has_star(origins.value)) or (
+            regex is not None and const_str(regex.value) in {".*", "^.*$", ".+"}
+        )
+        if not wildcard:
+            return
+        credentials = keyword(node, "allow_credentials")
+        if (credentials is not None and is_const(credentials.value, True)) or ctx.state.get(
+            "BS301.auth"
+        ):
+            ctx.report(self, node)
+
+    def _django(self, node: ast.Assign, ctx: FileContext) -> None:
+        names = target_names(node)
+        if not is_const(node.value, True):
+            return
+        for name in names:
+            if name in {"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"}:
+                ctx.state["BS301.all"] = node
+            elif name == "CORS_ALLOW_CREDENTIALS":
+                ctx.state["BS301.credentials"] = node
+        if (
+            "BS301.all" in ctx.state
+            and "BS301.credentials" in ctx.state
+            and not ctx.state.get("BS301.reported")
+        ):
+            ctx.state["BS301.reported"] = True
+            ctx.report(self, ctx.state["BS301.all"])
+
+
+COOKIE_SETTINGS_FALSE = frozenset(
+    {
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+    }
+)
+
+
+class InsecureCookie(PythonRule):
+    id = "BS302"
+    name = "insecure-cookie"
+    area = "security"
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    cwe = (614, 1004)
+    pattern = "security-patterns#cookies"
+    summary = "A cookie is set without Secure, HttpOnly or SameSite."
+    why = (
+        "Without Secure the cookie travels over plain HTTP; without HttpOnly any injected "
+        "script can read it; without SameSite other sites' requests carry it (CSRF). Session "
+        "cookies need all three."
+    )
+    instead = "`response.set_cookie(key, value, secure=True, httponly=True, samesite='lax')`."
+    message = "Cookie set without {missing}; set secure=True, httponly=True, samesite='lax'."
+    fix_description = "Add the missing secure/httponly/samesite arguments"
+    fix_is_safe = False  # a cookie that JavaScript must read, or local plain-HTTP, may break
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Assign)
+    valid = (
+        Valid("response.set_cookie('session', sid, secure=True, httponly=True, samesite='lax')\n"),
+        Valid("response.set_cookie('csrftoken', token, secure=True, samesite='strict')\n"),
+        Valid("response.set_cookie('session', sid, **COOKIE_OPTIONS)\n"),
+        Valid(
+            "from fastapi import Response\n"
+            "response.set_cookie('session', sid, secure=True, httponly=True)\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            "resp.set_cookie('session', sid)\n",
+            fixed="resp.set_cookie('session', sid, secure=True, httponly=True, samesite='lax')\n",
+        ),
+        Invalid(
+            "resp.set_cookie('session', sid, httponly=True)\n",
+            fixed="resp.set_cookie('session', sid, httponly=True, secure=True, samesite='lax')\n",
+        ),
+        Invalid(
+            "resp.set_cookie('session', sid, secure=False, httponly=True, samesite='lax')\n",
+            fixable=False,
+        ),
+        Invalid("SESSION_COOKIE_SECURE = False\n", fixable=False),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Assign):
+            if is_const(node.value, False) and any(
+                n in COOKIE_SETTINGS_FALSE for n in target_names(node)
+            ):
+                ctx.report(
+                    self, node, "Cookie security setting turned off; keep it True.", fixable=False
+                )
+            return
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            return
+        if node.func.attr != "set_cookie" or has_splat(node):
+            return
+        cookie_name = const_str(node.args[0]) if node.args else None
+        if cookie_name is None:
+            key = keyword(node, "key")
+            cookie_name = const_str(key.value) if key else None
+        missing = []
+        explicit_off = False
+        secure = keyword(node, "secure")
+        if secure is None or not is_const(secure.value, True):
+            missing.append("Secure")
+            explicit_off |= secure is not None
+        httponly = keyword(node, "httponly")
+        # a CSRF cookie is meant to be read by the page's JavaScript (double submit)
+        readable = cookie_name is not None and any(
+            marker in cookie_name.lower() for marker in ("csrf", "xsrf")
+        )
+        if not readable and (httponly is None or not is_const(httponly.value, True)):
+            missing.append("HttpOnly")
+            explicit_off |= httponly is not None
+        samesite = keyword(node, "samesite")
+        starlette = ctx.imports("fastapi") or ctx.imports("starlette")
+        if (samesite is None and not starlette) or (
+            samesite is not None
+            and isinstance(samesite.value, ast.Constant)
+            and (samesite.value.value is None)
+        ):
+            missing.append("SameSite")
+            explicit_off |= samesite is not None
+        if missing:
+            ctx.report(
+                self, node, self.message.format(missing="/".join(missing)), fixable=not explicit_off
+            )
+
+    def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
+        import libcst as cst
+
+        if not isinstance(node, cst.Call):
+            return None
+        for name, value in (("secure", "True"), ("httponly", "True"), ("samesite", "'lax'")):
+            if cst_keyword(node, name) is None:
+                node = cst_add_keyword(node, name, value)
+        return node
+
+
+class DebugEnabled(PythonRule):
+    id = "BS303"
+    name = "debug-enabled"
+    area = "security"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (489,)
+    pattern = "security-patterns#debug-mode"
+    summary = "Debug mode is switched on in application code or settings."
+    why = (
+        "Debug mode shows stack traces, settings and source to anyone who triggers an error; "
+        "the Werkzeug debugger even runs arbitrary Python from the browser."
+    )
+    instead = (
+        "Read debug from typed settings that default to off (`DEBUG = env.bool('DEBUG', "
+        "default=False)`) and never enable it in production."
+    )
+    message = "Debug mode enabled in code; read it from settings, off by default."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Assign)
+    valid = (
+        Valid("import os\nDEBUG = os.environ.get('DEBUG') == '1'\n", filename="settings.py"),
+        Valid("app = FastAPI(debug=settings.debug)\n"),
+        Valid("DEBUG = True\n", filename="tests/settings.py"),
+        Valid("debug = True\nparser.add_argument('--debug', action='store_true')\n"),
+    )
+    invalid = (
+        Invalid("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"),
+        Invalid("from fastapi import FastAPI\napp = FastAPI(debug=True)\n"),
+        Invalid("DEBUG = True\nALLOWED_HOSTS = ['*']\n", filename="mysite/settings.py"),
+        Invalid("app.config['DEBUG'] = True\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return
+        if isinstance(node, ast.Assign):
+            if not is_const(node.value, True):
+                return
+            target = node.targets[0]
+            if (
+                (isinstance(target, ast.Name) and target.id == "DEBUG" and _settings_module(ctx))
+                or (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "debug"
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id in {"app", "application"}
+                )
+                or (
+                    isinstance(target, ast.Subscript)
+                    and const_str(target.slice) == "DEBUG"
+                    and (name_of(target.value) == "config")
+                )
+            ):
+                ctx.report(self, node)
+            return
+        if not isinstance(node, ast.Call):
+            return
+        debug = keyword(node, "debug")
+        if debug is None or not is_const(debug.value, True):
+            return
+        name = ctx.call_name(node) or ""
+        last = name.rsplit(".", 1)[-1]
+        if last in {"FastAPI", "Starlette", "Flask", "Quart", "Sanic"} or (
+            last == "run"
+            and isinstance(node.func, ast.Attribute)
+            and name_of(node.func.value) in {"app", "application"}
+        ):
+            ctx.report(self, node)
+
+
+def _settings_module(ctx: FileContext) -> bool:
+    name = ctx.filename.removesuffix(".py")
+    return "settings" in name or name in {"config", "conf", "production", "prod", "base"}
+
+
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg", "fatal"}
+)
+SENSITIVE_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "authorization",
+        "credentials",
+        "apikey",
+        "cookie",
+        "cookies",
+        "passphrase",
+    }
+)
+HARMLESS_WORDS = frozenset(
+    {
+        "type",
+        "types",
+        "name",
+        "url",
+        "uri",
+        "length",
+        "len",
+        "count",
+        "expires",
+        "expiry",
+        "id",
+        "ids",
+        "reset",
+        "hint",
+        "policy",
+        "field",
+        "header",
+        "prefix",
+        "kind",
+        "status",
+        "valid",
+        "invalid",
+        "required",
+        "changed",
+        "endpoint",
+        "ttl",
+        "lifetime",
+        "usage",
+    }
+)
+
+
+def _sensitive(expr: ast.AST) -> str | None:
+    """The name of a secret-looking value used in `expr` (not inside string literals)."""
+    for node in ast.walk(expr):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"len", "bool", "type", "mask", "redact", "hash"}
+        ):
+            return None
+        name: str | None = None
+        if isinstance(node, ast.Name):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Subscript):
+            key = const_str(node.slice)
+            if key is not None:
+                name = key
+        if name is None:
+            continue
+        words = name_words(name)
+        if words & HARMLESS_WORDS:
+            continue
+        if words & SENSITIVE_WORDS or ("api" in words and "key" in words):
+            return name
+        if name == "headers" and isinstance(node, ast.Attribute):
+            return "request headers"
+    return None
+
+
+class SensitiveDataLogged(PythonRule):
+    id = "BS304"
+    name = "sensitive-data-logged"
+    area = "observability"
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    cwe = (532,)
+    pattern = "security-patterns#sensitive-data-in-logs"
+    summary = "A password, token, secret or Authorization header is written to logs or stdout."
+    why = (
+        "Logs are copied to many systems and read by many people, and they are kept for a long "
+        "time; a secret in a log line is a leaked secret."
+    )
+    instead = (
+        "Log identifiers, not secrets (`user_id`, a token's last 4 characters); redact "
+        "sensitive fields in a logging filter."
+    )
+    message = "{name} written to logs; log an identifier or a redacted form instead."
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    valid = (
+        Valid("logger.info('login failed for user %s', user_id)\n"),
+        Valid("logger.warning('invalid password for %s', username)\n"),
+        Valid("log.info('token expires in %s s', token_ttl)\n"),
+        Valid("print(f'{len(password)} characters')\n"),
+    )
+    invalid = (
+        Invalid("logger.info('login %s with %s', username, password)\n"),
+        Invalid("logging.debug(f'calling api with token={token}')\n"),
+        Invalid("print('auth header:', request.headers['Authorization'])\n"),
+        Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
+    )
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id != "print":
+                return
+        elif isinstance(func, ast.Attribute):
+            if func.attr not in LOG_METHODS:
+                return
+            owner = name_of(func.value) or ""
+            if "log" not in owner.lower():
+                return
+        else:
+            return
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            found = _sensitive(arg)
+            if found:
+                ctx.report(self, node, self.message.format(name=found.capitalize()))
+                return

@@ -1,0 +1,152 @@
+"""Small helpers rules share: reading calls in `ast`, and editing calls in libcst."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+SECRET_WORDS = re.compile(
+    r"(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|private_?key|credential|"
+    r"auth_?key|access_?key|signing_?key|client_?secret)",
+    re.IGNORECASE,
+)
+# Names that merely mention a secret without holding one.
+NOT_A_SECRET = re.compile(
+    r"(_?(name|names|field|fields|url|uri|path|file|header|headers|type|types|len|length|"
+    r"id|ids|env|var|key_name|prefix|regex|pattern|label|policy|hint|min|max|count|endpoint|"
+    r"expiry|expires|ttl|lifetime|timeout|algorithm|algorithms|format|kind|param|column|"
+    r"attr|class|cls|validator|reset|changed|required|strength)$|^(is|has|use|should)_)",
+    re.IGNORECASE,
+)
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def has_splat(call: ast.Call) -> bool:
+    """`**kwargs` may carry any keyword, so absence of one cannot be proven."""
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def is_const(node: ast.AST | None, value: object) -> bool:
+    return (
+        isinstance(node, ast.Constant) and type(node.value) is type(value) and node.value == value
+    )
+
+
+def const_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def name_of(node: ast.AST) -> str | None:
+    """The last identifier of a Name/Attribute/Subscript chain: `self.api_token` -> api_token."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        key = const_str(node.slice)
+        return key if key is not None else name_of(node.value)
+    return None
+
+
+def is_secret_name(name: str | None) -> bool:
+    return (
+        bool(name) and bool(SECRET_WORDS.search(name or "")) and not NOT_A_SECRET.search(name or "")
+    )
+
+
+def method_name(call: ast.Call) -> str | None:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
+
+
+def receiver(call: ast.Call) -> ast.expr | None:
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
+
+
+# -- libcst editing (imported lazily: only fixes pay for libcst) ----------------------------
+
+
+def cst_keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def cst_add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
+    """Append `name=value` after the last argument, keeping the call's own formatting."""
+    import libcst as cst
+
+    new_arg = cst.Arg(
+        keyword=cst.Name(name),
+        value=cst.parse_expression(value),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        # a trailing comma (usually one argument per line): the new one goes on its own line
+        previous = args[-2].comma if len(args) >= 2 else None
+        separator = (
+            previous
+            if isinstance(previous, cst.Comma)
+            else cst.Comma(whitespace_after=call.whitespace_before_args)
+        )
+        args[-1] = last.with_changes(comma=separator)
+        args.append(new_arg.with_changes(comma=last.comma))
+    else:
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(new_arg)
+    return call.with_changes(args=args)
+
+
+def cst_remove_keyword(call: cst.Call, name: str) -> cst.Call:
+    import libcst as cst
+
+    args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == name)]
+    if args and len(args) < len(call.args):
+        original_last = call.args[-1]
+        if args[-1] is not original_last:
+            args[-1] = args[-1].with_changes(comma=original_last.comma)
+            if isinstance(original_last.comma, cst.MaybeSentinel):
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=args)
+
+
+def name_words(name: str) -> set[str]:
+    """`apiKey`, `api_key`, `X-Api-Key` -> {"api", "key"} (lower-case parts)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return {part for part in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if part}
+
+
+def target_names(statement: ast.AST) -> list[str]:
+    """The names an assignment-like statement binds (`self.token = ...` -> ["token"])."""
+    targets: list[ast.AST] = []
+    if isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        targets = [statement.target]
+    names = []
+    for target in targets:
+        for node in ast.walk(target):
+            name = name_of(node) if isinstance(node, (ast.Attribute, ast.Subscript)) else None
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            elif name:
+                names.append(name)
+    return names
