@@ -7,6 +7,7 @@ packages come from this folder's node_modules (package.json + package-lock.json,
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -57,13 +58,18 @@ def ensure_node_modules() -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError("npm is missing; run scripts/test-deps.sh")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-        cwd=HERE,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    # pytest-xdist workers start together: one installs, the others wait for it.
+    with (HERE / ".npm-install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (NODE_MODULES / ".package-lock.json").is_file():
+            return
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=HERE,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
 
 
 def run_scenario(
