@@ -139,6 +139,7 @@ def generate_middleware(
             f"Offered for {framework}: {', '.join(offered)}."
         )
     validated = parse_options(middleware, options)
+    _check_refusals(middleware, framework, entry, validated)
     packages = _dedupe(
         [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
     )
@@ -175,6 +176,16 @@ def generate_middleware(
         test_file=entry.test.path,
         notes=entry.notes,
     )
+
+
+def _check_refusals(middleware: str, framework: str, entry: Supported, options: Options) -> None:
+    for refusal in entry.refuses:
+        value = getattr(options, refusal.option)
+        if value == refusal.value or (isinstance(value, list) and refusal.value in value):
+            raise UsageError(
+                f"{middleware} for {framework} does not support "
+                f"{refusal.option}={refusal.value}: {refusal.reason}"
+            )
 
 
 def _dedupe(packages: list[Package]) -> list[Package]:
