@@ -22,6 +22,16 @@ elif [ "$status" -ne 0 ]; then
 fi
 
 if [ -d examples/orders-service ]; then
+  # The example runs its own tools from its own virtualenv, as a real project would.
+  example=examples/orders-service
+  if [ ! -f "$example/.venv/.installed" ] || [ "$example/pyproject.toml" -nt "$example/.venv/.installed" ]; then
+    echo
+    echo "== Setting up the example's own virtualenv ($example/.venv)"
+    "$bin/python" -m venv "$example/.venv"
+    "$example/.venv/bin/python" -m pip install --quiet --upgrade pip
+    "$example/.venv/bin/python" -m pip install --quiet -e "$example[dev]"
+    touch "$example/.venv/.installed"
+  fi
   echo
   echo "== Does the example service pass the validation loop? (backend-skill validate)"
   # Exit 1 means a required step failed (the report names the one to fix first); the tools it

@@ -18,7 +18,8 @@ def current_customer(
 ) -> str:
     try:
         # deliberate flaw: BS209 (no algorithms=[...]: the token chooses its own algorithm)
-        claims = jwt.decode(token, settings.jwt_secret.get_secret_value(), audience=settings.jwt_audience)
+        secret = settings.jwt_secret.get_secret_value()
+        claims = jwt.decode(token, secret, audience=settings.jwt_audience)
     except jwt.PyJWTError as err:
         raise HTTPException(status_code=401, detail="invalid token") from err
     return str(claims["sub"])
