@@ -71,3 +71,15 @@ class FrameworkSupport:
     ecosystem: Literal["pypi", "npm", "go"] = "pypi"
     # Python frameworks whose snippets (and user tests) pass mypy --strict; the suite checks it.
     type_checked: bool = False
+
+
+def python_entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
+    """The Python frameworks' layout: <name>.py, tests/test_<name>.py, templates of those names."""
+    name = middleware.replace("-", "_")
+    return Supported(
+        files=(Template(f"{name}.py.j2", f"{name}.py"),),
+        mount=f"{name}.mount.j2",
+        test=Template(f"test_{name}.py.j2", f"tests/test_{name}.py"),
+        packages=packages,
+        notes=notes,
+    )

@@ -13,22 +13,14 @@ from backend_skill.generate.support import (
     Package,
     Supported,
     Template,
+    python_entry,
 )
 
 DJANGO = Package("django", ">=5.1,<6")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 
 
-def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
-    """Conventional layout: <name>.py, tests/test_<name>.py, templates of the same names."""
-    name = middleware.replace("-", "_")
-    return Supported(
-        files=(Template(f"{name}.py.j2", f"{name}.py"),),
-        mount=f"{name}.mount.j2",
-        test=Template(f"test_{name}.py.j2", f"tests/test_{name}.py"),
-        packages=packages,
-        notes=notes,
-    )
+_entry = python_entry
 
 
 FRAMEWORK = FrameworkSupport(

@@ -5,23 +5,18 @@ Version ranges are the ones the tests run against (tests/generate/fastapi/).
 
 from __future__ import annotations
 
-from backend_skill.generate.support import FrameworkSupport, Package, Supported, Template
+from backend_skill.generate.support import (
+    FrameworkSupport,
+    Package,
+    python_entry,
+)
 
 FASTAPI = Package("fastapi", ">=0.115,<1")
 HTTPX_TEST = Package("httpx", ">=0.27,<1", purpose="test")
 REDIS = Package("redis", ">=5,<9", when="store=redis")
 
 
-def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
-    """Conventional layout: <name>.py, tests/test_<name>.py, templates of the same names."""
-    name = middleware.replace("-", "_")
-    return Supported(
-        files=(Template(f"{name}.py.j2", f"{name}.py"),),
-        mount=f"{name}.mount.j2",
-        test=Template(f"test_{name}.py.j2", f"tests/test_{name}.py"),
-        packages=packages,
-        notes=notes,
-    )
+_entry = python_entry
 
 
 FRAMEWORK = FrameworkSupport(

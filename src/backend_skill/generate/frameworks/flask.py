@@ -11,6 +11,7 @@ from backend_skill.generate.support import (
     Package,
     Supported,
     Template,
+    python_entry,
 )
 
 FLASK = Package("flask", ">=3,<4")
@@ -26,16 +27,7 @@ OTEL_FLASK = Package("opentelemetry-instrumentation-flask", ">=0.46b0")
 OTEL_OTLP = Package("opentelemetry-exporter-otlp-proto-http", ">=1.25,<2", when="exporter=otlp")
 
 
-def _entry(middleware: str, *packages: Package, notes: str = "") -> Supported:
-    """Conventional layout: <name>.py, tests/test_<name>.py, templates of the same names."""
-    name = middleware.replace("-", "_")
-    return Supported(
-        files=(Template(f"{name}.py.j2", f"{name}.py"),),
-        mount=f"{name}.mount.j2",
-        test=Template(f"test_{name}.py.j2", f"tests/test_{name}.py"),
-        packages=packages,
-        notes=notes,
-    )
+_entry = python_entry
 
 
 FRAMEWORK = FrameworkSupport(
