@@ -58,6 +58,7 @@ class FileContext:
         self.aliases: dict[str, str] = {}  # local name -> dotted import path
         self.ancestors: list[ast.AST] = []  # root first; the visited node is not included
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
+        self._call_names: dict[int, str | None] = {}
         self.state: dict[str, Any] = {}  # per-file scratch space rules key by their id
         self._flow_cache: dict[int, flow.Scope] = {}
 
@@ -138,7 +139,12 @@ class FileContext:
         return ".".join(reversed(parts))
 
     def call_name(self, call: ast.Call) -> str | None:
-        return self.qualname(call.func)
+        """`qualname` of the called function, computed once per call node."""
+        key = id(call)
+        if key in self._call_names:
+            return self._call_names[key]
+        name = self._call_names[key] = self.qualname(call.func)
+        return name
 
     def imports(self, module: str) -> bool:
         """Whether the file imported `module` (or something under it) so far."""

@@ -59,15 +59,28 @@ class Dispatch:
 
         all_rules()  # importing the rule modules registers the collectors too
         table: dict[type[ast.AST], list[Any]] = defaultdict(list)
+        by_method: dict[str, list[Any]] = defaultdict(list)
+        by_call: dict[str, list[Any]] = defaultdict(list)
         for rule in rules:
-            if isinstance(rule, PythonRule):
-                for node_type in rule.node_types:
+            if not isinstance(rule, PythonRule):
+                continue
+            for node_type in rule.node_types:
+                if node_type is ast.Call and (rule.calls or rule.methods):
+                    for method in rule.methods:
+                        by_method[method].append(rule)
+                    for name in rule.calls:
+                        by_call[name].append(rule)
+                else:
                     table[node_type].append(rule)
         if facts:
             for node_types, function in COLLECTORS:
                 for node_type in node_types:
                     table[node_type].append(_Collector(function))
         self.table = dict(table)
+        self.by_method = dict(by_method)
+        self.by_call = dict(by_call)
+        # the last part of each indexed dotted name: only those calls need their name resolved
+        self.call_tails = frozenset(name.rsplit(".", 1)[-1] for name in by_call)
         self.text_rules = tuple(r for r in rules if isinstance(r, TextRule))
 
 
@@ -83,7 +96,7 @@ def analyze_python(path: str, source: str, dispatch: Dispatch) -> FileResult:
         # null bytes, or nesting deeper than the parser allows
         return FileResult(notice=["parser", f"not analysed: the parser refused the file ({error})"])
     ctx = FileContext(path, source, tree)
-    walk(tree, ctx, dispatch.table)
+    walk(tree, ctx, dispatch)
     for rule in dispatch.text_rules:
         if rule.also_python:
             text_ctx = TextContext(path, source)
@@ -99,12 +112,19 @@ def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
     return FileResult(_unsuppressed(ctx.findings, text.splitlines()))
 
 
-def walk(tree: ast.Module, ctx: FileContext, table: dict[type[ast.AST], list[Any]]) -> None:
+def walk(tree: ast.Module, ctx: FileContext, dispatch: Dispatch) -> None:
     """Depth-first, parents before children, with ancestors, functions and imports tracked."""
+    table = dispatch.table
+    by_method = dispatch.by_method
+    by_call = dispatch.by_call
+    call_tails = dispatch.call_tails
     ancestors = ctx.ancestors  # the nodes on the path to the visited one (tree first)
     functions = ctx.functions
     aliases = ctx.aliases
     iter_children = ast.iter_child_nodes
+    call_type = ast.Call
+    attribute_type = ast.Attribute
+    name_type = ast.Name
     ancestors.append(tree)
     stack: list[Any] = [iter_children(tree)]
     while stack:
@@ -122,6 +142,21 @@ def walk(tree: ast.Module, ctx: FileContext, table: dict[type[ast.AST], list[Any
         if rules:
             for rule in rules:
                 rule.visit(child, ctx)
+        if kind is call_type:
+            func = child.func
+            func_kind = type(func)
+            tail = (
+                func.attr
+                if func_kind is attribute_type
+                else (func.id if func_kind is name_type else None)
+            )
+            if tail is not None:
+                if func_kind is attribute_type:
+                    for rule in by_method.get(tail, ()):
+                        rule.visit(child, ctx)
+                if tail in call_tails or (func_kind is name_type and tail in aliases):
+                    for rule in by_call.get(ctx.call_name(child) or "", ()):
+                        rule.visit(child, ctx)
         if kind in _FUNCTION_TYPES:
             functions.append(child)
         ancestors.append(child)

@@ -94,6 +94,11 @@ class PythonRule(Rule):
 
     kind: ClassVar[str] = "python"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    # For ast.Call: when either is set, visit() only sees calls whose dotted name (through
+    # imports) is in `calls`, or whose method name (`x.attr(...)`) is in `methods`. The engine
+    # then indexes the rule instead of calling it for every call in every file.
+    calls: ClassVar[frozenset[str]] = frozenset()
+    methods: ClassVar[frozenset[str]] = frozenset()
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         raise NotImplementedError

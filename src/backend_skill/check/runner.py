@@ -4,6 +4,7 @@ attach or apply fixes, and build the result model."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections import Counter
@@ -238,12 +239,18 @@ def _analyse_one(item: tuple[str, FileKind, str]) -> FileResult:
     if _DISPATCH is None:
         _DISPATCH = Dispatch(all_rules())
     rel, kind, text = item
+    # Trees are acyclic and short-lived: the cyclic collector would only rescan them.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if kind == "python":
             return analyze_python(rel, text, _DISPATCH)
         return analyze_text(rel, text, _DISPATCH)
     except RecursionError:
         return FileResult(notice=["parser", "not analysed: nesting too deep to walk"])
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _file_ignored(path: str, finding: RawFinding, config: Config, root: Path) -> bool:

@@ -59,6 +59,7 @@ class JwtVerificationDisabled(PythonRule):
         "JWT signature not verified (or 'none' allowed); verify with an explicit algorithm list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = JWT_DECODE | JWT_ENCODE
     valid = (
         Valid(
             "import jwt\nclaims = jwt.decode(token, key, algorithms=['HS256'], audience='api')\n"
@@ -108,6 +109,7 @@ class JwtDecodeWithoutAlgorithms(PythonRule):
     instead = "Pass the exact algorithms you issue: `jwt.decode(token, key, algorithms=['RS256'])`."
     message = "jwt.decode without algorithms=[...]; pass the allowed algorithms explicitly."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = JWT_DECODE
     valid = (
         Valid("import jwt\nclaims = jwt.decode(token, key, algorithms=['RS256'])\n"),
         Valid("import jwt\nclaims = jwt.decode(token, key, **JWT_OPTIONS)\n"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
@@ -116,6 +117,21 @@ def _is_http_call(node: ast.Call, ctx: FileContext) -> bool:
 
 
 WEAK_HASHES = frozenset({"md5", "sha1", "md4", "md2", "sha"})
+HASHLIB_CALLS = frozenset(
+    f"hashlib.{name}"
+    for name in (
+        *hashlib.algorithms_available,
+        *hashlib.algorithms_guaranteed,
+        "new",
+        "md5",
+        "sha1",
+        "sha224",
+        "sha256",
+        "sha384",
+        "sha512",
+        "md4",
+    )
+)
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})
 
 
@@ -179,6 +195,7 @@ class WeakHash(PythonRule):
         "a checksum."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = HASHLIB_CALLS
     valid = (
         Valid("import hashlib\ndigest = hashlib.sha256(body).hexdigest()\n"),
         Valid("import hashlib\netag = hashlib.md5(body, usedforsecurity=False).hexdigest()\n"),
@@ -224,6 +241,7 @@ class PasswordFastHash(PythonRule):
     )
     message = "Password hashed with a fast digest; use argon2id or bcrypt (cost >= 12)."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = HASHLIB_CALLS
     valid = (
         Valid("from argon2 import PasswordHasher\nhashed = PasswordHasher().hash(password)\n"),
         Valid("import hashlib\nkey_hash = hashlib.sha256(api_key.encode()).hexdigest()\n"),
@@ -266,6 +284,8 @@ class BcryptLowCost(PythonRule):
     message = "bcrypt cost below 12; use rounds=12 or more."
     fix_description = "Set the cost to 12"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = frozenset({"bcrypt.gensalt", "passlib.context.CryptContext"})
+    methods = frozenset({"using"})
     valid = (
         Valid("import bcrypt\nsalt = bcrypt.gensalt(rounds=12)\n"),
         Valid("import bcrypt\nsalt = bcrypt.gensalt()\n"),
@@ -396,6 +416,7 @@ class InsecureRandomness(PythonRule):
     message = "`random` is predictable; use the `secrets` module for tokens, passwords and salts."
     fix_description = "Use the secrets module equivalent"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = frozenset(f"random.{name}" for name in RANDOM_FUNCTIONS)
     valid = (
         Valid("import secrets\ntoken = secrets.token_urlsafe(32)\n"),
         Valid("import random\ndelay = random.uniform(0, min(10, 0.1 * 2 ** attempt))\n"),
@@ -474,6 +495,7 @@ class InsecureRandomness(PythonRule):
         )
 
 
+# not "hash": comparing content hashes (caches, ETags, file checks) is not a secret check
 COMPARED_SECRETS = frozenset(
     {
         "signature",
@@ -486,8 +508,6 @@ COMPARED_SECRETS = frozenset(
         "otp",
         "csrf",
         "nonce",
-        "hash",
-        "hashed",
         "apikey",
     }
 )
@@ -532,8 +552,14 @@ def _secret_operand(expr: ast.AST) -> bool:
 
 
 def _comparable(expr: ast.AST) -> bool:
-    """Not a literal, None, a number or a length: those comparisons leak nothing."""
-    if isinstance(expr, ast.Constant):
+    """Not a literal, a named constant, or a plain attribute: a secret is compared with a
+    value computed or received, not with `START_ELEMENT`, `signal.SIGTERM` or `self.eof`."""
+    if isinstance(expr, (ast.Constant, ast.Tuple, ast.List, ast.Dict, ast.Set)):
+        return False
+    name = name_of(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    if name is not None and name.isupper():
+        return False
+    if isinstance(expr, ast.Attribute) and not _secret_operand(expr):
         return False
     return not (
         isinstance(expr, ast.Call)

@@ -331,6 +331,7 @@ class CacheWithoutTtl(PythonRule):
     fix_description = "Add ex=3600 (one hour): adjust to how fresh the data must be"
     fix_is_safe = False  # the right TTL is a product decision
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    methods = frozenset({"set"})
     valid = (
         Valid("import redis\nr = redis.Redis()\nr.set('user:v2:1', data, ex=300)\n"),
         Valid("from django.core.cache import cache\ncache.set('k', v)\n"),

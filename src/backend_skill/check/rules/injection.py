@@ -44,6 +44,8 @@ class SqlBuiltFromStrings(PythonRule):
         "and pass the values as parameters."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = SQL_FUNCTIONS
+    methods = SQL_METHODS | {"extra"}
     valid = (
         Valid('cur.execute("SELECT * FROM users WHERE id = %s", (user_id,))\n'),
         Valid(
@@ -134,6 +136,9 @@ class YamlUnsafeLoad(PythonRule):
     message = "yaml.load can construct arbitrary objects; use yaml.safe_load."
     fix_description = "Replace with yaml.safe_load"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = frozenset(
+        {"yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.full_load", "yaml.unsafe_load_all"}
+    )
     valid = (
         Valid("import yaml\ndata = yaml.safe_load(text)\n"),
         Valid("import yaml\ndata = yaml.load(text, Loader=yaml.SafeLoader)\n"),
@@ -237,6 +242,7 @@ class ShellCommandInjection(PythonRule):
         "Shell command built from non-constant values; pass an argument list without shell=True."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = SUBPROCESS_CALLS | SHELL_FUNCTIONS
     valid = (
         Valid("import subprocess\nsubprocess.run(['ls', '-l', path], check=True)\n"),
         Valid("import subprocess\nsubprocess.run('ls -l /tmp', shell=True, check=True)\n"),
@@ -298,6 +304,7 @@ class DynamicCodeExecution(PythonRule):
     )
     message = "eval/exec of a non-constant string runs arbitrary code; parse the data instead."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = frozenset({"eval", "exec"})
     valid = (
         Valid("import ast\nvalue = ast.literal_eval(text)\n"),
         Valid("exec('import sys')\n"),
@@ -362,6 +369,7 @@ class UnsafeDeserialization(PythonRule):
         "data-only format."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = DESERIALIZERS
     valid = (
         Valid("import json\ndata = json.loads(body)\n"),
         Valid("import pickle\nblob = pickle.dumps(obj)\n"),
@@ -418,6 +426,7 @@ class XmlStdlibParser(PythonRule):
     )
     message = "XML parsed with a stdlib/lxml parser; use defusedxml for untrusted input."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = XML_PARSERS
     valid = (
         Valid("from defusedxml.ElementTree import fromstring\nroot = fromstring(body)\n"),
         Valid("import xml.etree.ElementTree as ET\nroot = ET.Element('feed')\n"),

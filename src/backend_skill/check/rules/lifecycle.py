@@ -16,7 +16,12 @@ ENV_CALLS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "
 
 @collects(ast.Call, ast.Subscript)
 def _collect_env_reads(node: ast.AST, ctx: FileContext) -> None:
-    if isinstance(node, ast.Call) and ctx.call_name(node) in ENV_CALLS:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"getenv", "get", "setdefault", "getenvb"}
+        and ctx.call_name(node) in ENV_CALLS
+    ):
         name = const_str(node.args[0]) if node.args else None
         ctx.fact("env_read", {"line": node.lineno, "name": name})
     elif (
@@ -46,6 +51,7 @@ class FastapiOnEvent(PythonRule):
     )
     message = "on_event hooks are deprecated; use a lifespan context manager."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    methods = frozenset({"on_event", "add_event_handler"})
     valid = (
         Valid(
             "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n"

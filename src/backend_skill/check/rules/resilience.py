@@ -39,6 +39,7 @@ class HttpCallWithoutTimeout(PythonRule):
     message = "HTTP call without a timeout can hang forever; pass timeout= (e.g. timeout=10)."
     fix_description = "Add timeout=10"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = REQUESTS_CALLS | URLOPEN
     valid = (
         Valid("import requests\nrequests.get(url, timeout=10)\n"),
         Valid("import requests\nrequests.post(url, json=body, timeout=(3.05, 10))\n"),

@@ -103,17 +103,18 @@ class HardcodedSecret(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if is_test_path(ctx.path):
-            return
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             value = const_str(node.value)
             if (
                 value is not None
+                and not is_test_path(ctx.path)
                 and looks_like_secret_value(value)
                 and any(is_secret_name(n) for n in target_names(node))
             ):
                 ctx.report(self, node)
         elif isinstance(node, ast.Dict):
+            if is_test_path(ctx.path):
+                return
             for dict_key, item in zip(node.keys, node.values, strict=True):
                 text = const_str(item)
                 if (
@@ -123,6 +124,10 @@ class HardcodedSecret(PythonRule):
                 ):
                     ctx.report(self, item)
         elif isinstance(node, ast.Call):
+            if not node.keywords and len(node.args) < 2:
+                return
+            if is_test_path(ctx.path):
+                return
             for kw in node.keywords:
                 text = const_str(kw.value)
                 if (

@@ -67,6 +67,15 @@ class CorsWildcardWithCredentials(PythonRule):
         "CORS allows every origin on an authenticated app; list the allowed origins explicitly."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Assign, ast.Name)
+    calls = frozenset(
+        {
+            "flask_cors.CORS",
+            "flask_cors.cross_origin",
+            "starlette.middleware.Middleware",
+            "fastapi.middleware.Middleware",
+        }
+    )
+    methods = frozenset({"add_middleware"})
     valid = (
         Valid(
             "from fastapi.middleware.cors import CORSMiddleware\n"
@@ -182,6 +191,7 @@ class InsecureCookie(PythonRule):
     fix_description = "Add the missing secure/httponly/samesite arguments"
     fix_is_safe = False  # a cookie that JavaScript must read, or local plain-HTTP, may break
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Assign)
+    methods = frozenset({"set_cookie"})
     valid = (
         Valid("response.set_cookie('session', sid, secure=True, httponly=True, samesite='lax')\n"),
         Valid("response.set_cookie('csrftoken', token, secure=True, samesite='strict')\n"),
@@ -220,6 +230,8 @@ class InsecureCookie(PythonRule):
             return
         if node.func.attr != "set_cookie" or has_splat(node):
             return
+        if len(node.args) < 2 and keyword(node, "value") is None:
+            return  # cookiejar.set_cookie(cookie) and friends: not a response cookie
         cookie_name = const_str(node.args[0]) if node.args else None
         if cookie_name is None:
             key = keyword(node, "key")
@@ -296,10 +308,8 @@ class DebugEnabled(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if is_test_path(ctx.path):
-            return
         if isinstance(node, ast.Assign):
-            if not is_const(node.value, True):
+            if not is_const(node.value, True) or is_test_path(ctx.path):
                 return
             target = node.targets[0]
             if (
@@ -320,8 +330,8 @@ class DebugEnabled(PythonRule):
             return
         if not isinstance(node, ast.Call):
             return
-        debug = keyword(node, "debug")
-        if debug is None or not is_const(debug.value, True):
+        debug = keyword(node, "debug") if node.keywords else None
+        if debug is None or not is_const(debug.value, True) or is_test_path(ctx.path):
             return
         name = ctx.call_name(node) or ""
         last = name.rsplit(".", 1)[-1]
@@ -341,20 +351,38 @@ def _settings_module(ctx: FileContext) -> bool:
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg", "fatal"}
 )
+# "pwd" (working directory), "cookie" (cookie jars) and a bare "token" (lexers) mean other
+# things too often; a bare token counts only in files that deal with auth.
 SENSITIVE_WORDS = frozenset(
+    {"password", "passwd", "secret", "authorization", "credentials", "apikey", "passphrase"}
+)
+TOKEN_QUALIFIERS = frozenset(
     {
-        "password",
-        "passwd",
-        "pwd",
+        "access",
+        "refresh",
+        "auth",
+        "api",
+        "bearer",
+        "jwt",
+        "session",
+        "csrf",
+        "id",
+        "reset",
         "secret",
-        "token",
-        "authorization",
-        "credentials",
-        "apikey",
-        "cookie",
-        "cookies",
-        "passphrase",
+        "oauth",
+        "github",
+        "slack",
     }
+)
+AUTH_MODULES = (
+    "jwt",
+    "jose",
+    "authlib",
+    "itsdangerous",
+    "oauthlib",
+    "fastapi.security",
+    "flask_login",
+    "django.contrib.auth",
 )
 HARMLESS_WORDS = frozenset(
     {
@@ -390,15 +418,24 @@ HARMLESS_WORDS = frozenset(
 )
 
 
-def _sensitive(expr: ast.AST) -> str | None:
+def _sensitive(expr: ast.AST, auth_file: bool) -> str | None:
     """The name of a secret-looking value used in `expr` (not inside string literals)."""
+    skipped: set[int] = set()
     for node in ast.walk(expr):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in {"len", "bool", "type", "mask", "redact", "hash"}
-        ):
-            return None
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id in {
+                "len",
+                "bool",
+                "type",
+                "mask",
+                "redact",
+                "hash",
+            }:
+                return None
+            skipped.add(id(node.func))  # a function's name says what it does, not what it holds
+            continue
         name: str | None = None
         if isinstance(node, ast.Name):
             name = node.id
@@ -414,6 +451,8 @@ def _sensitive(expr: ast.AST) -> str | None:
         if words & HARMLESS_WORDS:
             continue
         if words & SENSITIVE_WORDS or ("api" in words and "key" in words):
+            return name
+        if "token" in words and (words & TOKEN_QUALIFIERS or auth_file):
             return name
         if name == "headers" and isinstance(node, ast.Attribute):
             return "request headers"
@@ -439,15 +478,20 @@ class SensitiveDataLogged(PythonRule):
     )
     message = "{name} written to logs; log an identifier or a redacted form instead."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls = frozenset({"print"})
+    methods = LOG_METHODS
     valid = (
         Valid("logger.info('login failed for user %s', user_id)\n"),
         Valid("logger.warning('invalid password for %s', username)\n"),
         Valid("log.info('token expires in %s s', token_ttl)\n"),
         Valid("print(f'{len(password)} characters')\n"),
+        Valid("logger.debug('next token %r', token)\n"),  # a lexer's token, no auth here
+        Valid("print(f'cache token: {get_cache_token()}')\n"),
     )
     invalid = (
         Invalid("logger.info('login %s with %s', username, password)\n"),
-        Invalid("logging.debug(f'calling api with token={token}')\n"),
+        Invalid("import jwt\nlogging.debug(f'calling api with token={token}')\n"),
+        Invalid("logger.info('issued %s', access_token)\n"),
         Invalid("print('auth header:', request.headers['Authorization'])\n"),
         Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
     )
@@ -467,8 +511,11 @@ class SensitiveDataLogged(PythonRule):
                 return
         else:
             return
+        auth_file = ctx.state.get("BS304.auth")
+        if auth_file is None:
+            auth_file = ctx.state["BS304.auth"] = any(ctx.imports(m) for m in AUTH_MODULES)
         for arg in [*node.args, *(k.value for k in node.keywords)]:
-            found = _sensitive(arg)
+            found = _sensitive(arg, auth_file)
             if found:
                 ctx.report(self, node, self.message.format(name=found.capitalize()))
                 return
