@@ -8,3 +8,12 @@ echo "== What do the practices say about idempotency keys? (backend-skill search
 echo
 echo "== The section itself (backend-skill pattern)"
 "$bin/backend-skill" pattern "api-design-patterns#idempotency-keys" | head -n 40
+
+if [ -d examples/orders-service ]; then
+  echo
+  echo "== Does the example service pass the validation loop? (backend-skill validate)"
+  # Exit 1 means a required step failed (the report names the one to fix first); the tools it
+  # runs are the example's own, so a step whose tool is not installed is skipped, not failed.
+  "$bin/backend-skill" validate examples/orders-service ||
+    echo "(backend-skill validate exited $?)"
+fi

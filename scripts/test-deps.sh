@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 # (capabilities add their system packages here, e.g. redis-server)
+# validate: the Node fixture projects run `npm run lint`, `npm test` and `npm audit`.
+command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
@@ -13,4 +15,13 @@ if ((${#need_apt[@]})); then
   else
     echo "note: missing ${need_apt[*]}; tests that need them will be skipped" >&2
   fi
+fi
+
+# The MCP Inspector CLI (tests/clients talks to our server through it): pinned by its lock file.
+if command -v npm >/dev/null; then
+  if [ ! -d tests/clients/inspector/node_modules/@modelcontextprotocol/inspector ]; then
+    npm ci --prefix tests/clients/inspector --no-audit --no-fund >/dev/null
+  fi
+else
+  echo "note: node/npm missing; the MCP Inspector tests will be skipped" >&2
 fi

@@ -34,6 +34,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class Transport(StrEnum):
     stdio = "stdio"
     http = "http"
@@ -167,6 +173,162 @@ def search(
             typer.echo(f"{hit.ref}  ({hit.score})\n  {hit.title}\n  {hit.snippet}\n")
 
     _emit(result, output, text)
+
+
+@app.command()
+def validate(
+    directory: Annotated[
+        str | None,
+        typer.Argument(help="The project's folder (default: CLAUDE_PROJECT_DIR, else the cwd)."),
+    ] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--step",
+            "-s",
+            help="Only this step, by name (pytest, ruff, openapi) or kind (lint, tests, "
+            "coverage, spec); repeat for more.",
+        ),
+    ] = None,
+    output: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="text, markdown, or json (the MCP tool's model)."),
+    ] = ReportFormat.text,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(min=0, max=100, help="Coverage threshold in %, overriding the project's."),
+    ] = None,
+) -> None:
+    """Run the validation loop: exit 0 when every required step passes, 1 otherwise."""
+    import asyncio
+
+    from backend_skill.roots import resolve_project_root
+    from backend_skill.validate import render_markdown, render_text, run_validation_loop
+    from backend_skill.validate.console import progress_display
+
+    with _usage_errors():
+        root = resolve_project_root(directory)
+        try:
+            with progress_display() as display:
+                result = asyncio.run(
+                    run_validation_loop(root, steps=step, fail_under=fail_under, on_event=display)
+                )
+        except KeyboardInterrupt:
+            # Cancelling the loop has already stopped every running step's process group.
+            typer.echo("interrupted: every running step was stopped", err=True)
+            raise typer.Exit(130) from None
+    if output is ReportFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+    elif output is ReportFormat.markdown:
+        typer.echo(render_markdown(result).rstrip("\n"))
+    else:
+        typer.echo(render_text(result))
+    raise typer.Exit(0 if result.verdict == "passed" else 1)
+
+
+class ClientChoice(StrEnum):
+    claude_code = "claude-code"
+    cursor = "cursor"
+    all = "all"
+
+
+class ScopeChoice(StrEnum):
+    user = "user"
+    project = "project"
+
+
+ClientOption = Annotated[
+    ClientChoice, typer.Option("--client", help="claude-code, cursor, or all of them.")
+]
+ScopeOption = Annotated[
+    ScopeChoice,
+    typer.Option(help="user: for all your projects; project: in --project-dir, to commit."),
+]
+ProjectDirOption = Annotated[
+    str | None,
+    typer.Option(help="The project for --scope project (default: CLAUDE_PROJECT_DIR or cwd)."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")
+]
+
+
+@app.command()
+def install(
+    client: ClientOption,
+    scope: ScopeOption = ScopeChoice.user,
+    project_dir: ProjectDirOption = None,
+    dry_run: DryRunOption = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Put the skill and the MCP server into Claude Code and/or Cursor (merging their configs)."""
+    _install_or_uninstall(
+        "install",
+        client=client,
+        scope=scope,
+        project_dir=project_dir,
+        dry_run=dry_run,
+        output=output,
+    )
+
+
+@app.command()
+def uninstall(
+    client: ClientOption,
+    scope: ScopeOption = ScopeChoice.user,
+    project_dir: ProjectDirOption = None,
+    dry_run: DryRunOption = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Remove exactly what install added; files and entries you changed are left and named."""
+    _install_or_uninstall(
+        "uninstall",
+        client=client,
+        scope=scope,
+        project_dir=project_dir,
+        dry_run=dry_run,
+        output=output,
+    )
+
+
+def _install_or_uninstall(
+    operation: str,
+    *,
+    client: ClientChoice,
+    scope: ScopeChoice,
+    project_dir: str | None,
+    dry_run: bool,
+    output: OutputFormat,
+) -> None:
+    from backend_skill import clients
+    from backend_skill.clients.render import render_install
+    from backend_skill.roots import resolve_project_root
+
+    chosen = list(clients.Client) if client is ClientChoice.all else [clients.Client(client.value)]
+    action = clients.install if operation == "install" else clients.uninstall
+    with _usage_errors():
+        root = resolve_project_root(project_dir)
+        result = action(chosen, clients.Scope(scope.value), root, dry_run=dry_run)
+    _emit(result, output, lambda: typer.echo(render_install(result), nl=False))
+
+
+@app.command()
+def doctor(
+    project_dir: ProjectDirOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check the skill, every client entry (does the server start and list tools?) and the
+    installed documents; print what to fix. Exit 1 when something needs fixing."""
+    from backend_skill import clients
+    from backend_skill.clients.render import render_doctor
+    from backend_skill.roots import resolve_project_root
+
+    with _usage_errors():
+        root = resolve_project_root(project_dir)
+        result = clients.doctor(root)
+    _emit(result, output, lambda: typer.echo(render_doctor(result), nl=False))
+    if not result.healthy:
+        raise typer.Exit(1)
 
 
 class CheckFormat(StrEnum):

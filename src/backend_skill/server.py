@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import (
     Completion,
@@ -26,12 +26,15 @@ from backend_skill import __version__, knowledge, prompts
 from backend_skill.errors import UsageError
 from backend_skill.knowledge.library import load_documents
 from backend_skill.knowledge.models import PatternList, PatternText, SearchResults
+from backend_skill.validate.models import ValidationResult
 
 INSTRUCTIONS = """\
 backend-skill applies backend-service best practice (API design, auth, config, database,
 observability, resilience, security, testing) to the code in front of you.
 - Read the practice: list_patterns for the documents, get_pattern('document#anchor' or a
   keyword such as 'idempotency'), search_patterns('keywords') when unsure where it lives.
+- Before calling work done: run_validation_loop(project_dir) runs the project's lint, types,
+  tests with coverage, security scan, OpenAPI validation and checks; fix its first_to_fix.
 - The resources pattern://<document> and pattern://<document>/<anchor> hold the same texts.
 - Prompts: review_backend_code to review a change, new_service_checklist to start a service.
 """
@@ -173,6 +176,61 @@ def _register_prompts(server: MCPServer) -> None:
         return prompts.new_service_checklist(service, framework)
 
 
+def _register_validate(server: MCPServer) -> None:
+    runs_project_tools = ToolAnnotations(
+        readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=True
+    )
+
+    @server.tool(title="Run the validation loop", annotations=runs_project_tools)
+    async def run_validation_loop(
+        ctx: Context,
+        project_dir: Annotated[
+            str,
+            Field(description="The project's folder, inside the server's project root."),
+        ] = ".",
+        steps: Annotated[
+            list[str] | None,
+            Field(
+                description="Only these steps, by name ('pytest', 'ruff', 'openapi') or kind "
+                "('lint', 'tests', 'coverage', 'spec'); all when omitted."
+            ),
+        ] = None,
+        fail_under: Annotated[
+            float | None,
+            Field(ge=0, le=100, description="Coverage threshold in %, overriding the project's."),
+        ] = None,
+    ) -> ValidationResult:
+        """Run the project's validation loop before calling work done: lint, type check, tests
+        with coverage, security scan, OpenAPI validation, backend-skill's own checks, contract
+        and load tests when configured. Uses the project's own tools; independent steps run at
+        once. Returns a verdict, the first thing to fix, and each step's parsed summary.
+        Progress is reported as each step starts and ends; cancelling stops every step.
+        """
+        from backend_skill.roots import resolve_project_root
+        from backend_skill.validate import ProgressEvent
+        from backend_skill.validate import run_validation_loop as run_loop
+
+        sent = 0
+
+        async def progress(event: ProgressEvent) -> None:
+            nonlocal sent
+            sent += 1
+            message = f"{event.step} started"
+            if event.result is not None:
+                result = event.result
+                message = f"{event.step} {result.status.value}: {result.summary.text}"
+            await ctx.report_progress(sent, 2 * event.total, message)
+
+        with _as_tool_errors():
+            return await run_loop(
+                project_dir,
+                root=resolve_project_root(None),
+                steps=steps,
+                fail_under=fail_under,
+                on_event=progress,
+            )
+
+
 def build_server() -> MCPServer:
     server: MCPServer = MCPServer(
         name="backend-skill",
@@ -184,6 +242,7 @@ def build_server() -> MCPServer:
     _register_knowledge(server)
     _register_resources(server)
     _register_prompts(server)
+    _register_validate(server)
     return server
 
 
