@@ -43,6 +43,7 @@ class PaymentWithoutIdempotencyKey(PythonRule):
         "Pass idempotency_key=."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    methods: ClassVar[frozenset[str]] = frozenset({"create"})
     valid = (
         Valid(
             "import stripe\n"

@@ -40,6 +40,7 @@ class PoolWithoutLifetime(PythonRule):
         "failovers; set pool_pre_ping=True and pool_recycle=1800."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(ENGINES)
     valid = (
         Valid(
             "from sqlalchemy import create_engine\n"

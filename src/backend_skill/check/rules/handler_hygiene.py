@@ -148,6 +148,7 @@ class PrintInRequestHandler(PythonRule):
         "print() in a request handler; log with the structured logger (level, fields, request id)."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset({"print"})
     valid = (
         Valid(
             "import logging\nfrom fastapi import FastAPI\napp = FastAPI()\n"

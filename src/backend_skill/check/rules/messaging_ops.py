@@ -18,6 +18,9 @@ TRANSACTION_METHODS = frozenset({"begin", "begin_nested", "transaction", "atomic
 CONNECT_CALLS = frozenset({"psycopg2.connect", "sqlite3.connect", "pymysql.connect"})
 TASK_METHODS = frozenset({"delay", "apply_async", "send_task"})
 PUBLISH_METHODS = frozenset({"basic_publish", "publish", "send", "produce", "send_and_wait"})
+KAFKA_CONSUMERS = frozenset(
+    {"kafka.KafkaConsumer", "kafka.consumer.KafkaConsumer", "aiokafka.AIOKafkaConsumer"}
+)
 PUBLISHERS = ("producer", "publisher", "channel", "exchange", "broker", "bus")
 
 
@@ -93,6 +96,7 @@ class PublishInsideTransaction(PythonRule):
         "commit) so the message and the data agree."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    methods: ClassVar[frozenset[str]] = frozenset(TASK_METHODS | PUBLISH_METHODS)
     valid = (
         Valid(
             "from django.db import transaction\n"
@@ -166,6 +170,8 @@ class ConsumerAutoAck(PythonRule):
         "the work is done."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call, ast.Dict)
+    calls: ClassVar[frozenset[str]] = frozenset(KAFKA_CONSUMERS)
+    methods: ClassVar[frozenset[str]] = frozenset({"basic_consume"})
     valid = (
         Valid("channel.basic_consume(queue='orders', on_message_callback=handle)\n"),
         Valid(
@@ -339,6 +345,7 @@ class MetricLabelFromRawPath(PythonRule):
         "Metric labelled with the raw request path (unbounded cardinality); use the route template."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    methods: ClassVar[frozenset[str]] = frozenset({"labels"})
     valid = (
         Valid(
             "def record(request, status):\n"

@@ -195,6 +195,12 @@ class ServerSideRequestForgery(PythonRule):
         "check it against an allow-list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    # `requests.get(...)` is reached through its method name; only urllib needs the dotted name
+    # (indexing both would visit `requests.get` twice)
+    calls: ClassVar[frozenset[str]] = frozenset(
+        {"urllib.request.urlopen", "urllib.request.Request"}
+    )
+    methods: ClassVar[frozenset[str]] = frozenset(CLIENT_METHODS | {"options"})
     valid = (
         Valid(
             "import requests\n"
@@ -277,6 +283,7 @@ class OpenRedirect(PythonRule):
         "on an allow-list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(REDIRECTS)
     valid = (
         Valid(
             "from flask import redirect, request, url_for\n"
@@ -369,6 +376,7 @@ class PathFromRequest(PythonRule):
         "send_from_directory or check resolve().is_relative_to(BASE)."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(FILE_SINKS)
     valid = (
         Valid(
             "from flask import request, send_from_directory\n"
@@ -456,6 +464,8 @@ class TemplateFromRequest(PythonRule):
         "and pass values as variables."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(TEMPLATE_FROM_STRING)
+    methods: ClassVar[frozenset[str]] = frozenset({"from_string"})
     valid = (
         Valid(
             "from flask import render_template_string, request\n"
@@ -511,6 +521,7 @@ class JinjaAutoescapeOff(PythonRule):
     fix_description = "Pass autoescape=jinja2.select_autoescape()"
     fix_is_safe = False  # templates that relied on raw output need |safe where it is intended
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset({"jinja2.Environment"})
     valid = (
         Valid(
             "import jinja2\n"
@@ -601,6 +612,8 @@ class MassAssignment(PythonRule):
         "fields a schema lists."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset({"setattr"})
+    methods: ClassVar[frozenset[str]] = frozenset(ORM_WRITES | {"add", "update"})
     valid = (
         Valid(
             "def signup(request, session):\n"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
 TENACITY = frozenset({"tenacity.retry", "tenacity.Retrying", "tenacity.AsyncRetrying"})
+HTTP_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
 URLLIB3_RETRY = frozenset(
     {"urllib3.Retry", "urllib3.util.Retry", "urllib3.util.retry.Retry"}
     | {"requests.adapters.Retry", "requests.packages.urllib3.util.retry.Retry"}
@@ -66,6 +67,7 @@ class RetryWithoutStop(PythonRule):
         ast.FunctionDef,
         ast.AsyncFunctionDef,
     )
+    calls: ClassVar[frozenset[str]] = frozenset(TENACITY)
     valid = (
         Valid(
             "from tenacity import retry, stop_after_attempt, wait_random_exponential\n"
@@ -144,6 +146,7 @@ class RetryPolicyWithoutJitter(PythonRule):
     )
     message = "Retry policy without backoff and jitter; use exponential backoff with full jitter."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(TENACITY | URLLIB3_RETRY | HTTP_ADAPTERS)
     valid = (
         Valid(
             "from tenacity import retry, stop_after_attempt, wait_random_exponential\n"
@@ -238,6 +241,7 @@ class RetryOfNonIdempotentMethods(PythonRule):
     )
     message = "Retry repeats non-idempotent requests (POST/PATCH); retry only idempotent methods."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(URLLIB3_RETRY)
     valid = (
         Valid("from urllib3.util.retry import Retry\nr = Retry(total=3, backoff_factor=0.1)\n"),
         Valid(
@@ -316,6 +320,9 @@ class ClientWithoutTimeout(PythonRule):
     message = "Client without a timeout can block forever; pass a timeout."
     fix_description = "Add timeout=10"
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(
+        REDIS_CLIENTS | frozenset(TIMEOUT_POSITION) | HTTPX_CALLS
+    )
     valid = (
         Valid("import redis\nr = redis.Redis(host='cache', socket_timeout=5)\n"),
         Valid(

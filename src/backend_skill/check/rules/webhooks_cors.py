@@ -220,6 +220,7 @@ class CorsOriginReflected(PythonRule):
         "Request Origin echoed into Access-Control-Allow-Origin; check it against an allow-list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Assign, ast.Call)
+    methods: ClassVar[frozenset[str]] = frozenset({"set", "add", "__setitem__", "setdefault"})
     valid = (
         Valid(
             "def cors(request, response):\n"
@@ -301,6 +302,7 @@ class JwtClaimsNotChecked(PythonRule):
         "JWT decoded without audience= and issuer=; check who the token is for and who made it."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(JWT_DECODE)
     valid = (
         Valid(
             "import jwt\nclaims = jwt.decode(token, key, algorithms=['RS256'], "
