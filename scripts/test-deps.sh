@@ -8,6 +8,7 @@ need_apt=()
 # (capabilities add their system packages here, e.g. redis-server)
 # validate: the Node fixture projects run `npm run lint`, `npm test` and `npm audit`.
 command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
+command -v redis-server >/dev/null || need_apt+=(redis-server)  # generate: Redis store variants
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null

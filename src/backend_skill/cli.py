@@ -510,6 +510,22 @@ def rules_command(output: FormatOption = OutputFormat.text) -> None:
             )
         typer.echo(f"\n{len(result.rules)} rules; `backend-skill rule ID` explains one.")
 
+
+@app.command("middleware")
+def list_middleware_command(output: FormatOption = OutputFormat.text) -> None:
+    """List the middleware catalog and which frameworks offer each one."""
+    from backend_skill import generate
+
+    result = generate.list_middleware()
+
+    def text() -> None:
+        for item in result.middleware:
+            offered = [s.framework for s in item.frameworks if s.supported]
+            typer.echo(f"{item.id}  ({item.pattern})")
+            typer.echo(f"  {item.title}: {item.description}")
+            typer.echo(f"  frameworks: {', '.join(offered) or 'none yet'}")
+            typer.echo(f"  options: {', '.join(item.options_schema.get('properties', {}))}")
+
     _emit(result, output, text)
 
 
@@ -525,6 +541,59 @@ def rule_command(
     with _usage_errors():
         result = explain_rule(rule_id)
     _emit(result, output, lambda: _print_markdown(rule_markdown(result)))
+
+
+@app.command()
+def generate(  # noqa: PLR0917  (typer: the signature is the command line)
+    kind: Annotated[str, typer.Argument(help="Middleware id (see `backend-skill middleware`).")],
+    framework: Annotated[
+        str, typer.Option("--framework", help="fastapi, flask, django, express or go.")
+    ],
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="key=value option; repeatable. Lists: a,b or JSON [..].",
+        ),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="Directory to write the files into (else they are printed)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing files, keeping <file>.bak.")
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Generate tested middleware for a framework."""
+    from pathlib import Path
+
+    from backend_skill import generate as core
+    from backend_skill.generate.results import GenerateResult
+
+    with _usage_errors():
+        raw = core.parse_set_pairs(kind, option or [])
+        generated = core.generate_middleware(kind, framework, raw)
+        written = core.write_generated(generated, Path(out), force=force) if out else None
+    result = GenerateResult(generated=generated, written=written)
+
+    def text() -> None:
+        if written is None:
+            for file in generated.files:
+                typer.echo(f"==> {file.path} ({file.role})\n{file.content}")
+        else:
+            for entry in written.files:
+                backup = f" (old file kept as {entry.backup})" if entry.backup else ""
+                typer.echo(f"{entry.action} {Path(written.directory) / entry.path}{backup}")
+        typer.echo("\nPackages (tested ranges):")
+        for package in generated.packages:
+            typer.echo(f"  {package.requirement}  [{package.purpose}]")
+        typer.echo(f"\nMount it ({generated.mount_language}):\n{generated.mount}")
+        if generated.notes:
+            typer.echo(f"Notes: {generated.notes}")
+        typer.echo(f"Practice: {generated.pattern}")
+
+    _emit(result, output, text)
 
 
 def main() -> None:

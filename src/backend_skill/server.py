@@ -22,10 +22,12 @@ from mcp.types import (
 )
 from pydantic import Field
 
-from backend_skill import __version__, knowledge, prompts
+from backend_skill import __version__, generate, knowledge, prompts
 from backend_skill.errors import UsageError
+from backend_skill.generate.results import GenerateResult, MiddlewareCatalog
 from backend_skill.knowledge.library import load_documents
 from backend_skill.knowledge.models import PatternList, PatternText, SearchResults
+from backend_skill.roots import confine, resolve_project_root
 from backend_skill.validate.models import ValidationResult
 
 INSTRUCTIONS = """\
@@ -231,6 +233,48 @@ def _register_validate(server: MCPServer) -> None:
             )
 
 
+def _register_generate(server: MCPServer) -> None:
+    @server.tool(title="List middleware", annotations=READ_ONLY)
+    def list_middleware() -> MiddlewareCatalog:
+        """List the middleware catalog: ids, the practice each follows, the JSON schema of its
+        options, and which frameworks offer it (with the reason where one does not)."""
+        return generate.list_middleware()
+
+    @server.tool(
+        title="Generate middleware",
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=True),
+    )
+    def generate_middleware(
+        middleware: Annotated[str, Field(description="Catalog id, e.g. 'idempotency-key'.")],
+        framework: Annotated[
+            str, Field(description="fastapi, flask, django, express or go (see list_middleware).")
+        ],
+        options: Annotated[
+            dict[str, Any] | None,
+            Field(description="Options by name (schema in list_middleware); omitted = defaults."),
+        ] = None,
+        write_to: Annotated[
+            str | None,
+            Field(
+                description="Directory under the project root to write the files into; "
+                "omit to only return them."
+            ),
+        ] = None,
+        force: Annotated[
+            bool, Field(description="Replace existing files (each is kept as <file>.bak).")
+        ] = False,
+    ) -> GenerateResult:
+        """Generate tested middleware: the files, the packages with the version range they were
+        tested with, where to mount it, and a test for the project's own suite."""
+        with _as_tool_errors():
+            result = generate.generate_middleware(middleware, framework, options)
+            written = None
+            if write_to is not None:
+                directory = confine(write_to, resolve_project_root())
+                written = generate.write_generated(result, directory, force=force)
+            return GenerateResult(generated=result, written=written)
+
+
 def build_server() -> MCPServer:
     server: MCPServer = MCPServer(
         name="backend-skill",
@@ -243,6 +287,7 @@ def build_server() -> MCPServer:
     _register_resources(server)
     _register_prompts(server)
     _register_validate(server)
+    _register_generate(server)
     return server
 
 

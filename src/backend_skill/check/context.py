@@ -159,6 +159,28 @@ class FileContext:
         """A string built (f-string, %, .format, +, join) from at least one non-constant."""
         return self.origin(expr) in (flow.Origin.BUILT, flow.Origin.REQUEST)
 
+    def string_value(self, expr: ast.AST | None) -> str | None:
+        """A string literal, or a name bound exactly once (here or at module level) to one.
+
+        `APIRouter(prefix=PATH_PREFIX)` with `PATH_PREFIX = "/health"` reads as "/health".
+        """
+        if isinstance(expr, ast.Constant):
+            return expr.value if isinstance(expr.value, str) else None
+        if not isinstance(expr, ast.Name):
+            return None
+        scope: flow.Scope | None = self._scope()
+        while scope is not None:
+            if expr.id in scope.parameters or expr.id in scope.unknown:
+                return None
+            values = scope.assignments.get(expr.id)
+            if values is not None:
+                only = values[0] if len(values) == 1 else None
+                if isinstance(only, ast.Constant) and isinstance(only.value, str):
+                    return only.value
+                return None
+            scope = scope.parent
+        return None
+
     def assigned_values(self, name: str) -> list[ast.expr]:
         """The expressions assigned to a local name in the enclosing function (or module)."""
         return self._scope().assignments.get(name, [])

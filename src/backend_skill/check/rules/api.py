@@ -210,7 +210,7 @@ def _collect_apps_and_prefixes(node: ast.AST, ctx: FileContext) -> None:
         ctx.fact("web_app", {"line": node.lineno, "kind": last})
     for key in ("prefix", "url_prefix"):
         kw = keyword(node, key)
-        prefix = const_str(kw.value) if kw else None
+        prefix = ctx.string_value(kw.value) if kw else None
         if prefix:
             ctx.fact("route_prefix", {"prefix": prefix, "line": node.lineno})
     if last in {"path", "re_path", "url"} and name.startswith("django"):

@@ -591,6 +591,7 @@ class NonConstantTimeCompare(PythonRule):
         Valid("if token is None:\n    raise Unauthorized()\n"),
         Valid("if token_type == 'bearer':\n    pass\n"),
         Valid("if len(signature) == 64:\n    pass\n"),
+        Valid("def test_signs(signature, expected):\n    assert signature == expected\n"),
     )
     invalid = (
         Invalid(
@@ -622,8 +623,12 @@ class NonConstantTimeCompare(PythonRule):
         left, right = node.left, node.comparators[0]
         if not (_comparable(left) and _comparable(right)):
             return
-        if _secret_operand(left) or _secret_operand(right):
-            ctx.report(self, node)
+        if not (_secret_operand(left) or _secret_operand(right)):
+            return
+        # A test's `assert sig == expected` decides nothing an attacker can time.
+        if isinstance(ctx.parent, ast.Assert):
+            return
+        ctx.report(self, node)
 
     def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
         import libcst as cst

@@ -18,6 +18,7 @@ from backend_skill.models import Confidence, Severity
 VERSION = re.compile(r"(^|/)v\d+(/|$)")
 INFRA = re.compile(r"^/?($|health|metrics|docs|redoc|openapi|\.well-known|favicon|static|admin)")
 HEALTH = ("live", "ready", "startup")
+PROBES = frozenset({*HEALTH, "livez", "readyz", "healthz", "startupz"})
 WEB_KINDS = frozenset({"FastAPI", "Flask", "Starlette", "Quart", "Sanic"})
 
 
@@ -86,6 +87,13 @@ class MissingHealthEndpoints(ProjectRule):
             }
         ),
         Valid(files={"tool.py": "import json\nprint(json.dumps({}))\n"}),
+        Valid(
+            files={
+                "health.py": APP + "PREFIX = '/health'\nrouter = APIRouter(prefix=PREFIX)\n"
+                "@router.get('/live')\ndef live(): ...\n@router.get('/ready')\n"
+                "def ready(): ...\n@router.get('/startup')\ndef startup(): ...\n",
+            }
+        ),
     )
     invalid = (
         Invalid(files={"app.py": APP + "@app.get('/v1/orders')\ndef orders(): ...\n"}),
@@ -100,12 +108,8 @@ class MissingHealthEndpoints(ProjectRule):
         missing = [
             f"/health/{name}"
             for name in HEALTH
-            if not any(
-                p.endswith(f"/health/{name}")
-                or p.endswith(f"/health{name}")
-                or p.endswith(f"/{name}z")
-                for p in paths
-            )
+            # The documents name /health/<probe>; a probe under another prefix still counts.
+            if not any(p.endswith((f"/{name}", f"/health{name}", f"/{name}z")) for p in paths)
         ]
         if missing:
             project.report(
@@ -190,11 +194,28 @@ class NoApiVersion(ProjectRule):
             }
         ),
         Valid(files={"app.py": "@app.get('/health/live')\ndef live(): ...\n"}),
+        Valid(
+            files={
+                "health.py": "router = APIRouter(prefix='/health')\n"
+                "@router.get('/live')\ndef live(): ...\n"
+            }
+        ),
     )
     invalid = (Invalid(files={"app.py": "@app.get('/orders')\ndef orders(): ...\n"}),)
 
     def check_project(self, project: ProjectView) -> None:
-        routes = [(p, r) for p, r in _routes(project) if not INFRA.match(r["path"].lstrip("/"))]
+        local_prefixes: dict[str, list[str]] = defaultdict(list)
+        for file, fact in project.facts_of("route_prefix"):
+            local_prefixes[file].append(fact["prefix"].strip("/"))
+
+        def infrastructure(file: str, route: dict[str, Any]) -> bool:
+            # Health, metrics and docs are conventionally unversioned, also under a prefix.
+            path = route["path"].lstrip("/")
+            joined = [f"{prefix}/{path}" for prefix in local_prefixes.get(file, [])]
+            probe = path.rsplit("/", 1)[-1] in PROBES
+            return probe or any(INFRA.match(candidate) for candidate in [path, *joined])
+
+        routes = [(p, r) for p, r in _routes(project) if not infrastructure(p, r)]
         if not routes:
             return
         prefixes = [f["prefix"] for _, f in project.facts_of("route_prefix")]
