@@ -8,6 +8,7 @@ import re
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
+from backend_skill.check.namewords import is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, has_splat, keyword
 from backend_skill.models import Confidence, Severity
@@ -61,6 +62,8 @@ class PaymentWithoutIdempotencyKey(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             return
         if node.func.attr != "create" or has_splat(node):
@@ -157,6 +160,8 @@ class CreateWithoutStatus201(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
             return
         if not (ctx.imports("fastapi") or ctx.imports("starlette")):

@@ -230,6 +230,8 @@ class ReadinessChecksNothing(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
             return
         path = route_path(node)

@@ -7,7 +7,7 @@ import ast
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
-from backend_skill.check.namewords import words
+from backend_skill.check.namewords import is_test_path, words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, has_splat, keyword, name_of
 from backend_skill.models import Confidence, Severity
@@ -87,6 +87,8 @@ class TooManyRequestsWithoutRetryAfter(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, ast.Call) or name_of(node.func) not in ERROR_RESPONSES:
             return
         if _status_of(node) != 429 or has_splat(node):
@@ -154,6 +156,8 @@ class UnsignedOutboundWebhook(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, ast.Call) or ctx.call_name(node) not in POST_CALLS:
             return
         if has_splat(node):
@@ -258,6 +262,8 @@ class GetWithSideEffects(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
             return
         if not _get_route(node):

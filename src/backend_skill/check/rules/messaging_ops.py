@@ -8,7 +8,7 @@ import ast
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
-from backend_skill.check.namewords import values_of
+from backend_skill.check.namewords import is_test_path, values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, is_const, keyword, name_of
 from backend_skill.models import Confidence, Severity
@@ -287,6 +287,8 @@ class LivenessChecksDependencies(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
             return
         if _live_route(node) is None:
@@ -367,6 +369,8 @@ class MetricLabelFromRawPath(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

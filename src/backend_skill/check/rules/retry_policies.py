@@ -333,10 +333,12 @@ class ClientWithoutTimeout(PythonRule):
         Valid("import socket\nc = socket.create_connection(('db', 5432), 5)\n"),
         Valid("import httpx\nc = httpx.Client(timeout=10)\n"),
         Valid("import redis\nr = redis.Redis(**settings.REDIS)\n"),
+        # the URL may carry ?socket_timeout=5, which only a constant URL lets us see
+        Valid("import redis\nr = redis.from_url(REDIS_URL)\n"),
     )
     invalid = (
         Invalid("import redis\nr = redis.Redis(host='cache', port=6379)\n", fixable=False),
-        Invalid("import redis\nr = redis.from_url(REDIS_URL)\n", fixable=False),
+        Invalid("import redis\nr = redis.from_url('redis://cache:6379/0')\n", fixable=False),
         Invalid(
             "import smtplib\nserver = smtplib.SMTP('mail.example.com', 587)\n",
             fixed="import smtplib\nserver = smtplib.SMTP('mail.example.com', 587, timeout=10)\n",
@@ -378,8 +380,16 @@ class ClientWithoutTimeout(PythonRule):
 
     @staticmethod
     def _url_sets_timeout(node: ast.Call) -> bool:
-        url = const_str(node.args[0]) if node.args else None
-        return url is not None and "socket_timeout=" in url
+        """from_url reads `?socket_timeout=` from the URL: only a constant URL proves it absent."""
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        if name != "from_url" and not (
+            isinstance(node.func, ast.Name) and node.func.id == "from_url"
+        ):
+            return False
+        url_kw = keyword(node, "url")
+        url_node = url_kw.value if url_kw else (node.args[0] if node.args else None)
+        url = const_str(url_node)
+        return url is None or "socket_timeout=" in url
 
     def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
         import libcst as cst

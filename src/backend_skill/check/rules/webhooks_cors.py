@@ -7,7 +7,7 @@ import ast
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
-from backend_skill.check.namewords import words
+from backend_skill.check.namewords import is_test_path, words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, has_splat, keyword, name_of
 from backend_skill.models import Confidence, Severity
@@ -116,6 +116,8 @@ class WebhookParsedBeforeVerification(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return
         if not node.decorator_list:
