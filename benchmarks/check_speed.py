@@ -3,7 +3,8 @@
 The tree is the running Python's standard library (`sysconfig.get_paths()['stdlib']`, without
 site-packages). Each tool runs as a child process; wall time, lines/s and the peak memory of
 that child (ru_maxrss of RUSAGE_CHILDREN, read in a fresh helper process per run so one tool's
-peak does not hide another's) are printed, then the ratios.
+peak does not hide another's) and its CPU seconds (user + system, all its processes; steadier
+than wall time on a busy machine) are printed, then the ratios.
 
     python benchmarks/check_speed.py [--tree DIR] [--skip-bandit]
 """
@@ -29,8 +30,10 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kib": peak, "code": done.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = usage.ru_maxrss
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"wall": wall, "peak_kib": peak, "cpu": cpu, "code": done.returncode,
                   "stderr": done.stderr.decode("utf-8", "replace")[-400:]}))
 """
 
@@ -95,20 +98,23 @@ def main() -> int:
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
-    print(f"{'tool':<26}{'wall s':>9}{'lines/s':>12}{'peak MiB':>10}  exit")
+    print(f"{'tool':<26}{'wall s':>9}{'cpu s':>9}{'lines/s':>12}{'peak MiB':>10}  exit")
     for name, row in rows:
         rate = lines / row["wall"] if row["wall"] else 0.0
         print(
-            f"{name:<26}{row['wall']:>9.2f}{rate:>12,.0f}{row['peak_kib'] / 1024:>10.0f}  "
-            f"{row['code']}"
+            f"{name:<26}{row['wall']:>9.2f}{row['cpu']:>9.2f}{rate:>12,.0f}"
+            f"{row['peak_kib'] / 1024:>10.0f}  {row['code']}"
         )
         if row["code"] not in (0, 1):
             print(f"    stderr: {row['stderr'].strip()}")
     times = dict((name, row["wall"]) for name, row in rows)
+    cpu = dict((name, row["cpu"]) for name, row in rows)
+    print(f"(load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     cold, warm = times["backend-skill (cold)"], times["backend-skill (warm)"]
     print()
     if "bandit -r" in times:
         print(f"bandit / backend-skill cold: {times['bandit -r'] / cold:.1f}x (goal >= 5x)")
+        print(f"  in CPU seconds: {cpu['bandit -r'] / cpu['backend-skill (cold)']:.1f}x")
     if "ruff --select S (cold)" in times:
         ruff_cold = times["ruff --select S (cold)"]
         print(f"ruff cold / backend-skill warm: {ruff_cold / warm:.2f}x (goal > 1: warm is faster)")

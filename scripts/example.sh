@@ -8,6 +8,18 @@ echo "== What do the practices say about idempotency keys? (backend-skill search
 echo
 echo "== The section itself (backend-skill pattern)"
 "$bin/backend-skill" pattern "api-design-patterns#idempotency-keys" | head -n 40
+echo
+echo "== Check the example service against the practices (backend-skill check)"
+# The example carries deliberate flaws (marked '# deliberate flaw: <rule>'), so the check
+# exits 1; report that instead of failing the quickstart.
+status=0
+"$bin/backend-skill" check examples/orders-service --no-cache || status=$?
+if [ "$status" -eq 1 ]; then
+  echo "(exit 1: findings reported, as expected for the example's deliberate flaws)"
+elif [ "$status" -ne 0 ]; then
+  echo "backend-skill check failed with exit $status" >&2
+  exit "$status"
+fi
 
 if [ -d examples/orders-service ]; then
   echo

@@ -360,6 +360,14 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="Also apply fixes that need review.")
     ] = False,
+    show_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--show-fixes",
+            help="Attach each finding's verified fix (a diff; SARIF fixes). Costs a libcst "
+            "parse per file with fixable findings.",
+        ),
+    ] = False,
     changed_since: Annotated[
         str | None,
         typer.Option("--changed-since", help="Only lines changed since this git ref (e.g. main)."),
@@ -428,7 +436,7 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
             ignore=_split(ignore),
             fail_on=parse_severity(fail_on) if fail_on else None,
             baseline=Path(baseline) if baseline else None,
-            with_fixes=output is not CheckFormat.text,
+            with_fixes=show_fixes,
             fix_mode="write" if fix else "diff" if diff else "none",
             unsafe_fixes=unsafe_fixes,
             use_cache=not no_cache,
@@ -509,6 +517,8 @@ def rules_command(output: FormatOption = OutputFormat.text) -> None:
                 f"{rule.id}  {rule.severity.value:<8} {fixable}  {rule.name:<36} {rule.summary}"
             )
         typer.echo(f"\n{len(result.rules)} rules; `backend-skill rule ID` explains one.")
+
+    _emit(result, output, text)
 
 
 @app.command("middleware")

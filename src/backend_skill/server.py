@@ -23,6 +23,7 @@ from mcp.types import (
 from pydantic import Field
 
 from backend_skill import __version__, generate, knowledge, prompts
+from backend_skill.check.models import CheckResult, ProjectPage
 from backend_skill.errors import UsageError
 from backend_skill.generate.results import GenerateResult, MiddlewareCatalog
 from backend_skill.knowledge.library import load_documents
@@ -39,6 +40,8 @@ observability, resilience, security, testing) to the code in front of you.
   tests with coverage, security scan, OpenAPI validation and checks; fix its first_to_fix.
 - The resources pattern://<document> and pattern://<document>/<anchor> hold the same texts.
 - Prompts: review_backend_code to review a change, new_service_checklist to start a service.
+- Check code: check_file (a path or unsaved content), check_project (a directory, paginated),
+  check_changes (lines changed since a git ref). Each finding links its pattern section.
 """
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True)
@@ -178,6 +181,68 @@ def _register_prompts(server: MCPServer) -> None:
         return prompts.new_service_checklist(service, framework)
 
 
+_PROJECT_ROOT = Field(
+    description="Project root (default: CLAUDE_PROJECT_DIR, else the working directory). "
+    "Nothing outside it is read."
+)
+
+
+def _register_check(server: MCPServer) -> None:
+    from backend_skill import check
+
+    @server.tool(title="Check a file against backend practices", annotations=READ_ONLY)
+    def check_file(
+        path: Annotated[
+            str | None, Field(description="A file under the project root (relative or absolute).")
+        ] = None,
+        content: Annotated[
+            str | None, Field(description="Unsaved code to check instead of a file on disk.")
+        ] = None,
+        filename: Annotated[
+            str | None,
+            Field(description="Name for `content` (e.g. 'app/db.py'); its suffix picks the rules."),
+        ] = None,
+        project_root: Annotated[str | None, _PROJECT_ROOT] = None,
+    ) -> CheckResult:
+        """Findings for one file: rule, severity, message, line, the pattern section that
+        explains it (pattern_uri), and a verified fix as a unified diff where one exists."""
+        with _as_tool_errors():
+            return check.check_file(path, content, filename, project_root)
+
+    @server.tool(title="Check a project directory", annotations=READ_ONLY)
+    def check_project(
+        directory: Annotated[str, Field(description="Directory under the root to check.")] = ".",
+        project_root: Annotated[str | None, _PROJECT_ROOT] = None,
+        page: Annotated[int, Field(ge=1, description="Page of findings (1 first).")] = 1,
+        min_severity: Annotated[
+            str | None,
+            Field(description="Only findings at or above: info, low, medium, high, critical."),
+        ] = None,
+        select: Annotated[
+            list[str] | None, Field(description="Only these rules (ids, prefixes like BS2, names).")
+        ] = None,
+    ) -> ProjectPage:
+        """Summary first (counts by rule and severity), then one page of findings, most severe
+        first; `next_page` says how to get more. Includes project-level rules (health endpoints,
+        rate limits on auth routes, migration numbering)."""
+        with _as_tool_errors():
+            return check.check_project(
+                directory, project_root, page=page, select=select, min_severity=min_severity
+            )
+
+    @server.tool(title="Check the lines changed since a git ref", annotations=READ_ONLY)
+    def check_changes(
+        base_ref: Annotated[
+            str, Field(description="Git ref to compare with: HEAD (uncommitted work), main, ...")
+        ] = "HEAD",
+        project_root: Annotated[str | None, _PROJECT_ROOT] = None,
+    ) -> CheckResult:
+        """Only findings on lines changed since base_ref (untracked files count as changed):
+        what a reviewer of this change needs to see."""
+        with _as_tool_errors():
+            return check.check_changes(base_ref, project_root)
+
+
 def _register_validate(server: MCPServer) -> None:
     runs_project_tools = ToolAnnotations(
         readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=True
@@ -286,6 +351,7 @@ def build_server() -> MCPServer:
     _register_knowledge(server)
     _register_resources(server)
     _register_prompts(server)
+    _register_check(server)
     _register_validate(server)
     _register_generate(server)
     return server

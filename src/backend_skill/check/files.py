@@ -111,6 +111,7 @@ def _rel(path: Path, root: Path, raw: str) -> str:
 def _walk(top: Path, root: Path, config: Config, found: Discovery, seen: set[str]) -> None:
     pending = [top]
     base = config.base
+    prefix = len(str(root).rstrip("/")) + 1  # relative paths by slicing: pathlib is slow here
     while pending:
         directory = pending.pop()
         try:
@@ -118,20 +119,17 @@ def _walk(top: Path, root: Path, config: Config, found: Discovery, seen: set[str
         except OSError:
             continue
         for entry in entries:
-            path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            rel = entry.path[prefix:].replace(os.sep, "/")
             if entry.is_symlink():
                 found.symlinks.append(rel)
                 continue
-            if (
-                any(glob_match(entry.name, pattern) for pattern in DEFAULT_EXCLUDE)
-                and entry.is_dir()
-            ):
+            is_dir = entry.is_dir()
+            if is_dir and _default_excluded(entry.name):
                 continue
-            if config.exclude and _excluded(path, base, config):
+            if config.exclude and _excluded(Path(entry.path), base, config):
                 continue
-            if entry.is_dir():
-                pending.append(path)
+            if is_dir:
+                pending.append(Path(entry.path))
                 continue
             if rel in seen:
                 continue
@@ -139,7 +137,15 @@ def _walk(top: Path, root: Path, config: Config, found: Discovery, seen: set[str
             found.all_files.append(rel)
             kind = kind_of(entry.name)
             if kind is not None:
-                found.targets.append(Target(rel, path, kind))
+                found.targets.append(Target(rel, Path(entry.path), kind))
+
+
+_EXCLUDED_NAMES = frozenset(p for p in DEFAULT_EXCLUDE if "*" not in p)
+_EXCLUDED_GLOBS = tuple(p for p in DEFAULT_EXCLUDE if "*" in p)
+
+
+def _default_excluded(name: str) -> bool:
+    return name in _EXCLUDED_NAMES or any(glob_match(name, p) for p in _EXCLUDED_GLOBS)
 
 
 def _excluded(path: Path, base: Path, config: Config) -> bool:

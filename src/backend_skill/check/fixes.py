@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from backend_skill.check.context import FixContext, RawFinding, Span
@@ -39,23 +41,95 @@ def fixable(finding: RawFinding, rules: dict[str, Rule], unsafe: bool) -> bool:
 def fix_each(
     path: str, source: str, findings: list[RawFinding], rules: dict[str, Rule]
 ) -> dict[int, str]:
-    """For each fixable finding (by index), the fixed source if that fix alone is verified."""
+    """For each fixable finding (by index), the file's source with that fix alone applied.
+
+    One libcst parse per file: each fix replaces its node's text in place (no re-generation of
+    the whole module), and the fixes are verified together (one ast parse and one rule pass);
+    only when that fails is each verified on its own.
+    """
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
+    from libcst.metadata import (
+        MetadataWrapper,
+        PositionProvider,
+        WhitespaceInclusivePositionProvider,
+    )
 
     wanted = [(i, f) for i, f in enumerate(findings) if fixable(f, rules, unsafe=True)]
     if not wanted:
         return {}
     try:
         wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
     except Exception:  # libcst cannot read it: no fixes, findings stand
         return {}
-    fixed: dict[int, str] = {}
+    module = wrapper.module
+    at: dict[tuple[int, int, int, int], list[cst.CSTNode]] = {}
+    for node, where in positions.items():
+        key = (where.start.line, where.start.column, where.end.line, where.end.column)
+        at.setdefault(key, []).append(node)
+    offsets = _line_offsets(source)
+    edits: dict[int, tuple[int, int, str, set[str]]] = {}
     for index, finding in wanted:
-        new_source = _apply(wrapper, [finding], rules)
-        if new_source is not None and _verified(path, source, new_source, [finding], rules):
-            fixed[index] = new_source
-    return fixed
+        rule = rules[finding.rule_id]
+        if not isinstance(rule, PythonRule) or finding.fix_span is None:
+            continue
+        for node in reversed(at.get(_key(finding.fix_span), [])):  # innermost first
+            fix_ctx = FixContext()
+            try:
+                replacement = rule.fix(node, fix_ctx)
+            except Exception:  # a fix that cannot be built is not offered
+                replacement = None
+            if replacement is None:
+                continue
+            where = inclusive[node]
+            start = offsets[where.start.line - 1] + where.start.column
+            stop = offsets[where.end.line - 1] + where.end.column
+            if source[start:stop] != module.code_for_node(node):
+                break  # positions and text disagree: do not guess
+            edits[index] = (start, stop, module.code_for_node(replacement), fix_ctx.imports)
+            break
+    return _verified_edits(path, source, findings, edits, rules)
+
+
+def _line_offsets(source: str) -> list[int]:
+    offsets = [0]
+    for line in source.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    return offsets
+
+
+def _splice(source: str, edits: list[tuple[int, int, str, set[str]]]) -> str:
+    out = source
+    for start, stop, text, _ in sorted(edits, key=lambda e: -e[0]):
+        out = out[:start] + text + out[stop:]
+    for name in sorted({n for edit in edits for n in edit[3]}):
+        out = add_import(out, name)
+    return out
+
+
+def _verified_edits(
+    path: str,
+    source: str,
+    findings: list[RawFinding],
+    edits: dict[int, tuple[int, int, str, set[str]]],
+    rules: dict[str, Rule],
+) -> dict[int, str]:
+    if not edits:
+        return {}
+    ordered = sorted(edits.items(), key=lambda item: item[1][0])
+    disjoint = all(a[1][1] <= b[1][0] for a, b in pairwise(ordered))
+    if disjoint:
+        together = _splice(source, [e for _, e in ordered])
+        targets = [findings[i] for i, _ in ordered]
+        if _verified(path, source, together, targets, rules):
+            return {i: _splice(source, [e]) for i, e in ordered}
+    result = {}
+    for index, edit in ordered:
+        single = _splice(source, [edit])
+        if _verified(path, source, single, [findings[index]], rules):
+            result[index] = single
+    return result
 
 
 def fix_all(
@@ -96,13 +170,38 @@ def fix_all(
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
+    """A unified diff; only the window between the common head and tail is compared, so a
+    one-line fix in a long file costs little."""
+    old = before.splitlines(keepends=True)
+    new = after.splitlines(keepends=True)
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    start = max(0, head - 3)
+    window = difflib.unified_diff(
+        old[start : len(old) - max(0, tail - 3)],
+        new[start : len(new) - max(0, tail - 3)],
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(_shift(line, start) for line in window)
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def _shift(line: str, offset: int) -> str:
+    match = _HUNK.match(line)
+    if match is None or not offset:
+        return line
+    old_start, old_count, new_start, new_count = match.groups()
+    return (
+        f"@@ -{int(old_start) + offset}{old_count or ''} "
+        f"+{int(new_start) + offset}{new_count or ''} @@" + line[match.end() :]
     )
 
 

@@ -101,7 +101,8 @@ def run_check(request: CheckRequest) -> RunOutput:
             raw, sources=sources, request=request, by_id=by_id, root=root, output=output
         )
 
-    findings = [_dress(p, f, by_id[f.rule_id], sources.get(p)) for p, f in raw]
+    lines: dict[str, list[str]] = {}  # split each source once, however many findings it has
+    findings = [_dress(p, f, by_id[f.rule_id], _lines(lines, sources, p)) for p, f in raw]
     findings, suppressed = _without_baseline(findings, request.baseline or config.baseline)
     if request.with_fixes:
         _attach_fixes(findings, raw, sources, by_id)
@@ -273,12 +274,18 @@ def _changed(path: str, finding: RawFinding, changed: dict[str, set[int] | None]
     return any(n in lines for n in range(finding.span.line, finding.span.end_line + 1))
 
 
-def _dress(path: str, finding: RawFinding, rule: Rule, source: str | None) -> CheckFinding:
+def _lines(cache: dict[str, list[str]], sources: dict[str, str], path: str) -> list[str]:
+    found = cache.get(path)
+    if found is None:
+        source = sources.get(path)
+        found = cache[path] = source.splitlines() if source is not None else []
+    return found
+
+
+def _dress(path: str, finding: RawFinding, rule: Rule, lines: list[str]) -> CheckFinding:
     line_text = ""
-    if source is not None:
-        lines = source.splitlines()
-        if 0 < finding.span.line <= len(lines):
-            line_text = lines[finding.span.line - 1]
+    if 0 < finding.span.line <= len(lines):
+        line_text = lines[finding.span.line - 1]
     document, _, anchor = rule.pattern.partition("#")
     span = finding.span
     return CheckFinding(

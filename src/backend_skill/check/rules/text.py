@@ -21,7 +21,9 @@ SECRET_ASSIGNMENT = re.compile(
     re.IGNORECASE,
 )
 NOT_SECRET_NAME = re.compile(
-    r"(_?(file|path|url|uri|env|name|field|header|length|ttl|expiry)$)", re.IGNORECASE
+    r"(_?(file|path|url|uri|env|name|field|header|length|ttl|expiry|ref|reference|id|arn|"
+    r"key_?ref|secret_?name|policy|prompt|hint)$)",
+    re.IGNORECASE,
 )
 REFERENCE = re.compile(
     r"^(process\.env|os\.Getenv|System\.getenv|env\(|ENV\[|\$|%|\{\{|secrets\.|vault:|"

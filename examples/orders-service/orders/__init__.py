@@ -1,0 +1,1 @@
+"""orders-service: create and read orders; prices come from the pricing service."""
