@@ -290,7 +290,7 @@ class JwtClaimsNotChecked(PythonRule):
     confidence = Confidence.MEDIUM
     cwe = (287,)
     pattern = "security-patterns#jwt-access-tokens"
-    summary = "A JWT is decoded without checking its audience and issuer."
+    summary = "A JWT is decoded without checking its audience or issuer."
     why = (
         "A valid signature only says some holder of the key made the token. Without `aud` and "
         "`iss` checks, a token issued for another service (or by a test issuer sharing the "
@@ -310,6 +310,10 @@ class JwtClaimsNotChecked(PythonRule):
             "import jwt\nclaims = jwt.decode(token, key, algorithms=['RS256'], "
             "audience='orders-api', issuer=ISSUER)\n"
         ),
+        Valid(
+            "import jwt\nclaims = jwt.decode(token, key, algorithms=['HS256'], "
+            "audience=settings.jwt_audience)\n"
+        ),
         Valid("import jwt\nclaims = jwt.decode(token, key, algorithms=['HS256'], **CHECKS)\n"),
         Valid("import jwt\nclaims = jwt.decode(token, options={'verify_signature': False})\n"),
     )
@@ -317,7 +321,8 @@ class JwtClaimsNotChecked(PythonRule):
         Invalid("import jwt\nclaims = jwt.decode(token, key, algorithms=['HS256'])\n"),
         Invalid(
             "from jose import jwt\n"
-            "claims = jwt.decode(token, key, algorithms=['RS256'], audience='orders-api')\n"
+            "def claims(token):\n"
+            "    return jwt.decode(token, settings.public_key, algorithms=['RS256'])\n"
         ),
     )
 
@@ -329,5 +334,6 @@ class JwtClaimsNotChecked(PythonRule):
         options = keyword(node, "options")
         if options is not None:
             return
-        if keyword(node, "audience") is None or keyword(node, "issuer") is None:
+        # either check shows the claims were thought about; neither accepts any issuer's token
+        if keyword(node, "audience") is None and keyword(node, "issuer") is None:
             ctx.report(self, node)
