@@ -9,6 +9,7 @@ need_apt=()
 # validate: the Node fixture projects run `npm run lint`, `npm test` and `npm audit`.
 command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v redis-server >/dev/null || need_apt+=(redis-server)  # generate: Redis store variants
+command -v go >/dev/null || need_apt+=(golang-go)  # generate: Go snippets (go test)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
@@ -25,4 +26,9 @@ if command -v npm >/dev/null; then
   fi
 else
   echo "note: node/npm missing; the MCP Inspector tests will be skipped" >&2
+fi
+
+# generate: the npm packages the Express snippets are tested against (locked in package-lock.json).
+if command -v npm >/dev/null && [ ! -f tests/generate/express/node_modules/.package-lock.json ]; then
+  (cd tests/generate/express && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
 fi

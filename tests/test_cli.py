@@ -70,3 +70,18 @@ def test_bad_options_exit_2():
     assert _cli("search", "retry", "--limit", "0").returncode == 2
     assert _cli("pattern", "x", "--format", "yaml").returncode == 2
     assert _cli("serve", "--transport", "carrier-pigeon").returncode == 2
+
+
+def test_every_listing_command_prints_in_both_formats():
+    """Each list command prints something for people and the MCP model as JSON."""
+    for command, key in (
+        ("patterns", "documents"),
+        ("rules", "rules"),
+        ("middleware", "middleware"),
+    ):
+        text = _cli(command)
+        assert text.returncode == 0, text.stderr
+        assert len(text.stdout.splitlines()) > 10, f"{command} printed almost nothing"
+        as_json = _cli(command, "--format", "json")
+        assert as_json.returncode == 0
+        assert json.loads(as_json.stdout)[key], command

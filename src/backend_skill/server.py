@@ -36,12 +36,16 @@ backend-skill applies backend-service best practice (API design, auth, config, d
 observability, resilience, security, testing) to the code in front of you.
 - Read the practice: list_patterns for the documents, get_pattern('document#anchor' or a
   keyword such as 'idempotency'), search_patterns('keywords') when unsure where it lives.
+- Before proposing or finishing a change, check it: check_changes (lines changed since a git
+  ref), check_file (a path, or unsaved content plus a filename), check_project (a directory,
+  paginated). Each finding links the pattern section that explains it.
+- Need middleware (idempotency keys, rate limits, JWT auth, webhooks, health, ...)? Prefer
+  generate_middleware(middleware, framework, options) over writing it: list_middleware shows
+  the ids, frameworks and option schemas; the answer includes a test for the project's suite.
 - Before calling work done: run_validation_loop(project_dir) runs the project's lint, types,
   tests with coverage, security scan, OpenAPI validation and checks; fix its first_to_fix.
 - The resources pattern://<document> and pattern://<document>/<anchor> hold the same texts.
 - Prompts: review_backend_code to review a change, new_service_checklist to start a service.
-- Check code: check_file (a path or unsaved content), check_project (a directory, paginated),
-  check_changes (lines changed since a git ref). Each finding links its pattern section.
 """
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True)

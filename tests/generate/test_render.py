@@ -11,6 +11,7 @@ import pytest
 from backend_skill.generate.render import (
     Code,
     environment,
+    golist,
     gostr,
     goval,
     ident,
@@ -75,3 +76,13 @@ def test_a_raw_value_in_a_template_is_refused():
     assert env.from_string("{{ c }}").render(c=Code("ok")) == "ok"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing|pyrepr }}").render()
+
+
+def test_golist_is_a_one_line_slice_of_literals():
+    assert golist(["a", 'b"c']) == '[]string{"a", "b\\"c"}'
+    assert golist([], "string") == "[]string{}"
+    assert golist([0.005, 1, 2.5], "float64") == "[]float64{0.005, 1, 2.5}"
+    with pytest.raises(jinja2.TemplateRuntimeError):
+        golist(["a"], "string{}; os.Exit(1); var x []string")
+    with pytest.raises(jinja2.TemplateRuntimeError):
+        golist("abc")

@@ -137,7 +137,9 @@ class CorsOptions(Options):
 
 
 class HealthOptions(Options):
-    path_prefix: UrlPath = "/health"
+    path_prefix: UrlPath = Field(
+        "/health", description="The documents use /health (/health/live, /ready, /startup)."
+    )
     check_timeout_seconds: float = Field(2.0, ge=0.05, le=30)
 
 
@@ -150,7 +152,9 @@ class JwtAuthOptions(Options):
     algorithms: list[JwtAlgorithm] = Field(
         default_factory=lambda: list(_JWT_ALGORITHMS), min_length=1
     )
-    key_env: EnvName = Field("JWT_VERIFY_KEY", description="Env var holding the key or secret.")
+    key_env: EnvName = Field(
+        "JWT_VERIFY_KEY", description="Env var read when no key is passed (prefer settings)."
+    )
     audience: SafeToken | Url = "api"
     issuer: Url = "https://auth.example.com/"
     leeway_seconds: int = Field(30, ge=0, le=300)
@@ -194,7 +198,10 @@ class TracingOptions(Options):
 
 
 class WebhookSignatureOptions(Options):
-    secret_env: EnvName = "WEBHOOK_SECRET"  # noqa: S105  (the name of a variable, not a secret)
+    secret_env: EnvName = Field(
+        "WEBHOOK_SECRET",
+        description="Env var read when no secret is passed (prefer settings).",
+    )
     tolerance_seconds: int = Field(300, ge=1, le=3600)
     signature_header: HeaderName = "X-Webhook-Signature"
     timestamp_header: HeaderName = "X-Webhook-Timestamp"

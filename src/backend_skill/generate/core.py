@@ -139,8 +139,9 @@ def generate_middleware(
             f"Offered for {framework}: {', '.join(offered)}."
         )
     validated = parse_options(middleware, options)
+    _check_refusals(middleware, framework, entry, validated)
     packages = _dedupe(
-        [p for p in (*entry.packages, *support.base_packages) if _applies(p, validated)]
+        [p for p in (*support.base_packages, *entry.packages) if _applies(p, validated)]
     )
     main_path = entry.files[0].path
     context = {
@@ -177,11 +178,22 @@ def generate_middleware(
     )
 
 
+def _check_refusals(middleware: str, framework: str, entry: Supported, options: Options) -> None:
+    for refusal in entry.refuses:
+        value = getattr(options, refusal.option)
+        if value == refusal.value or (isinstance(value, list) and refusal.value in value):
+            raise UsageError(
+                f"{middleware} for {framework} does not support "
+                f"{refusal.option}={refusal.value}: {refusal.reason}"
+            )
+
+
 def _dedupe(packages: list[Package]) -> list[Package]:
-    """One entry per package; a runtime need wins over a test-only one (listed first)."""
+    """One entry per package, in order; a runtime need wins over a test-only one."""
     seen: dict[str, Package] = {}
     for package in packages:
-        seen.setdefault(package.name, package)
+        if package.name not in seen or seen[package.name].purpose == "test":
+            seen[package.name] = package
     return list(seen.values())
 
 

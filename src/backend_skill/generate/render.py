@@ -118,6 +118,17 @@ def goval(value: Any) -> Code:
     raise jinja2.TemplateRuntimeError(f"no Go literal for {type(value).__name__}")
 
 
+def golist(values: Sequence[Any], element: str = "string") -> Code:
+    """A Go slice literal on one line (gofmt keeps it): []string{"a", "b"}, []float64{0.1, 1}."""
+    if not isinstance(element, str) or not _GO_ELEMENT.fullmatch(element):
+        raise jinja2.TemplateRuntimeError(f"{element!r} is not a Go element type")
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise jinja2.TemplateRuntimeError("golist takes a list")
+    items = ", ".join(gostr(v) if isinstance(v, str) else goval(v) for v in values)
+    return Code(f"[]{element}{{{items}}}")
+
+
+_GO_ELEMENT = re.compile(r"^(string|int|int64|float64|bool|time\.Duration)$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -148,7 +159,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        pyrepr=pyrepr, pylist=pylist, jsval=jsval, jsstr=jsval, gostr=gostr, goval=goval
+        pyrepr=pyrepr,
+        pylist=pylist,
+        jsval=jsval,
+        jsstr=jsval,
+        gostr=gostr,
+        goval=goval,
+        golist=golist,
     )
     env.filters["ident"] = ident
     return env

@@ -34,12 +34,25 @@ class Template:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """An option value this framework's snippet cannot honour (e.g. store=redis in stdlib Go).
+
+    Matches when the option equals `value` or, for list options, contains it.
+    """
+
+    option: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Supported:
     files: tuple[Template, ...]
     mount: str  # template rendering the short "where to mount it" snippet
     test: Template  # a test for the user's own suite
     packages: tuple[Package, ...] = ()
     notes: str = ""
+    refuses: tuple[Refusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,3 +69,5 @@ class FrameworkSupport:
     # Packages every snippet of this framework needs (the framework itself).
     base_packages: tuple[Package, ...] = ()
     ecosystem: Literal["pypi", "npm", "go"] = "pypi"
+    # Python frameworks whose snippets (and user tests) pass mypy --strict; the suite checks it.
+    type_checked: bool = False

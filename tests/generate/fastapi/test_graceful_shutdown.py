@@ -105,7 +105,7 @@ def test_the_drain_deadline_is_hard(render):
             waited = time.monotonic() - started
             stuck.cancel()
         await lifespan
-        assert 0.9 <= waited < 2.0
+        assert 0.9 <= waited < 4.0  # the 1 s deadline, with slack for a loaded machine
         assert [name for name, _ in events] == ["pools closed"]
 
     asyncio.run(scenario())
@@ -211,4 +211,4 @@ def test_sigterm_under_uvicorn(render, tmp_path, options, sleep, expect_done):
     else:
         assert results and results[0] != 200  # cut off at the hard deadline
         assert names == ["slow started", "pools closed"]
-        assert took < 5, f"the 1 s deadline held (took {took:.1f}s)"
+        assert took < 6, f"the 1 s deadline held, not the 8 s request (took {took:.1f}s)"

@@ -35,9 +35,9 @@ def rsa_keys():
     return private, public_pem.decode()
 
 
-def _app(module):
+def _app(module, key):
     app = FastAPI()
-    app.add_middleware(module.JWTAuthMiddleware)
+    app.add_middleware(module.JWTAuthMiddleware, key=key)
 
     @app.get("/orders")
     def orders(claims: Annotated[dict[str, Any], Depends(module.require_scopes("orders:read"))]):
@@ -95,10 +95,9 @@ def _exercise(client, sign, aud, iss, scope_claim, exempt, wrong_key_token):
         assert client.get(path).status_code == 200
 
 
-def test_rs256_defaults(render, rsa_keys, monkeypatch):
+def test_rs256_defaults(render, rsa_keys):
     private, public_pem = rsa_keys
     module = render("jwt-auth", "fastapi", {}).module
-    monkeypatch.setenv("JWT_VERIFY_KEY", public_pem)
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     def confused(claims):
@@ -106,7 +105,7 @@ def test_rs256_defaults(render, rsa_keys, monkeypatch):
         return _hmac_with(public_pem, claims)
 
     _exercise(
-        _app(module),
+        _app(module, public_pem),
         lambda claims: jwt.encode(claims, private, algorithm="RS256"),
         "api",
         "https://auth.example.com/",
@@ -114,7 +113,7 @@ def test_rs256_defaults(render, rsa_keys, monkeypatch):
         ["/health/live"],
         lambda claims: jwt.encode(claims, other, algorithm="RS256"),
     )
-    client = _app(module)
+    client = _app(module, public_pem)
     token = confused(_claims(aud="api", iss="https://auth.example.com/"))
     _assert_401(client.get("/me", headers={"Authorization": f"Bearer {token}"}))
 
@@ -134,11 +133,10 @@ def _hmac_with(secret, claims):
     return (header + b"." + payload + b"." + b64(signature)).decode()
 
 
-def test_hs256_custom_options(render, monkeypatch):
+def test_hs256_custom_options(render):
     module = render("jwt-auth", "fastapi", OPTION_SETS[1]).module
-    monkeypatch.setenv("ORDERS_JWT_SECRET", HMAC_SECRET)
     _exercise(
-        _app(module),
+        _app(module, HMAC_SECRET),
         lambda claims: jwt.encode(claims, HMAC_SECRET, algorithm="HS256"),
         "orders-api",
         "https://login.example/",
@@ -146,7 +144,7 @@ def test_hs256_custom_options(render, monkeypatch):
         ["/public"],
         lambda claims: jwt.encode(claims, "x" * 40, algorithm="HS256"),
     )
-    client = _app(module)
+    client = _app(module, HMAC_SECRET)
     assert client.get("/health/live").status_code == 401  # not exempt with these options
     # Leeway 0: a token expired one second ago is refused.
     token = jwt.encode(
@@ -157,8 +155,26 @@ def test_hs256_custom_options(render, monkeypatch):
     _assert_401(client.get("/me", headers={"Authorization": f"Bearer {token}"}))
 
 
-def test_missing_key_fails_at_startup(render, monkeypatch):
+def test_the_key_comes_from_key_env_when_not_passed(render, monkeypatch):
+    module = render("jwt-auth", "fastapi", OPTION_SETS[1]).module
+    monkeypatch.delenv("ORDERS_JWT_SECRET", raising=False)
+    app = FastAPI()
+    app.add_middleware(module.JWTAuthMiddleware)
+    app.add_api_route("/me", lambda: {"ok": True})
+    with pytest.raises(RuntimeError, match="ORDERS_JWT_SECRET"):
+        TestClient(app).get("/me")
+    monkeypatch.setenv("ORDERS_JWT_SECRET", HMAC_SECRET)
+    app = FastAPI()
+    app.add_middleware(module.JWTAuthMiddleware)
+    app.add_api_route("/me", lambda: {"ok": True})
+    token = jwt.encode(
+        _claims(aud="orders-api", iss="https://login.example/"), HMAC_SECRET, algorithm="HS256"
+    )
+    response = TestClient(app).get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_an_empty_key_fails_at_startup(render):
     module = render("jwt-auth", "fastapi", {}).module
-    monkeypatch.delenv("JWT_VERIFY_KEY", raising=False)
     with pytest.raises(RuntimeError, match="JWT_VERIFY_KEY"):
-        _app(module).get("/health/live")
+        _app(module, "").get("/health/live")

@@ -29,12 +29,13 @@ def _sig(body, timestamp, secret=SECRET):
     return "v1=" + mac.hexdigest()
 
 
-def _setup(render, options, monkeypatch):
+def _setup(render, options):
     module = render("webhook-signature", "fastapi", options).module
-    monkeypatch.setenv(options.get("secret_env", "WEBHOOK_SECRET"), SECRET)
     clock = {"now": float(NOW)}
     app = FastAPI()
-    app.add_middleware(module.WebhookVerificationMiddleware, clock=lambda: clock["now"])
+    app.add_middleware(
+        module.WebhookVerificationMiddleware, secret=SECRET, clock=lambda: clock["now"]
+    )
     received = []
     prefix = options.get("path_prefix", "/webhooks")
 
@@ -57,8 +58,8 @@ def _setup(render, options, monkeypatch):
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
-def test_verification_rejects_every_kind_of_forgery(render, options, monkeypatch):
-    module, client, received, _clock, path, names = _setup(render, options, monkeypatch)
+def test_verification_rejects_every_kind_of_forgery(render, options):
+    module, client, received, _clock, path, names = _setup(render, options)
     tolerance = options.get("tolerance_seconds", 300)
     body = b'{"type":"payment.succeeded","amount":  100}'  # odd spacing: raw bytes matter
 
@@ -103,12 +104,11 @@ def test_verification_rejects_every_kind_of_forgery(render, options, monkeypatch
     assert module.sign(SECRET.encode(), str(NOW), body) == _sig(body, NOW)
 
 
-def test_failed_handling_is_not_marked_seen(render, monkeypatch):
+def test_failed_handling_is_not_marked_seen(render):
     module = render("webhook-signature", "fastapi", {}).module
-    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
     attempts = []
     app = FastAPI()
-    app.add_middleware(module.WebhookVerificationMiddleware, clock=lambda: NOW)
+    app.add_middleware(module.WebhookVerificationMiddleware, secret=SECRET, clock=lambda: NOW)
 
     @app.post("/webhooks/x")
     async def flaky(request: Request):
@@ -129,7 +129,7 @@ def test_failed_handling_is_not_marked_seen(render, monkeypatch):
     assert len(attempts) == 2
 
 
-def test_sender_and_receiver_agree(render, monkeypatch):
+def test_sender_and_receiver_agree(render):
     sender = render("webhook-sender", "fastapi", {}).module
     receiver = render("webhook-signature", "fastapi", {}).module
     body = b'{"a":1}'
@@ -137,10 +137,24 @@ def test_sender_and_receiver_agree(render, monkeypatch):
     assert receiver.verify(SECRET.encode(), str(NOW), signature, body, NOW) is None
 
 
-def test_missing_secret_fails_at_startup(render, monkeypatch):
-    module = render("webhook-signature", "fastapi", {}).module
-    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+def test_the_secret_comes_from_secret_env_when_not_passed(render, monkeypatch):
+    module = render("webhook-signature", "fastapi", OPTION_SETS[1]).module
+    monkeypatch.delenv("PAYMENTS_HOOK_SECRET", raising=False)
     app = FastAPI()
     app.add_middleware(module.WebhookVerificationMiddleware)
+    with pytest.raises(RuntimeError, match="PAYMENTS_HOOK_SECRET"):
+        TestClient(app).get("/")
+    monkeypatch.setenv("PAYMENTS_HOOK_SECRET", SECRET)
+    app = FastAPI()
+    app.add_middleware(module.WebhookVerificationMiddleware, clock=lambda: NOW)
+    app.add_api_route("/hooks/x", lambda: {"ok": True}, methods=["POST"])
+    headers = {"X-Event-ID": "1", "X-Timestamp": str(NOW), "X-Signature": _sig(b"{}", NOW)}
+    assert TestClient(app).post("/hooks/x", content=b"{}", headers=headers).status_code == 200
+
+
+def test_an_empty_secret_fails_at_startup(render):
+    module = render("webhook-signature", "fastapi", {}).module
+    app = FastAPI()
+    app.add_middleware(module.WebhookVerificationMiddleware, secret="")
     with pytest.raises(RuntimeError, match="WEBHOOK_SECRET"):
         TestClient(app).get("/")

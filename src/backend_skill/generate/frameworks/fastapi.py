@@ -30,6 +30,7 @@ FRAMEWORK = FrameworkSupport(
     language="python",
     ecosystem="pypi",
     base_packages=(FASTAPI, HTTPX_TEST),
+    type_checked=True,
     middleware={
         "request-id": _entry("request-id"),
         "json-logging": _entry("json-logging"),
