@@ -31,20 +31,25 @@ OWN_URL_METHODS = frozenset({"url_for", "build_absolute_uri", "reverse", "url_pa
 
 
 def _route_parameters(ctx: FileContext) -> frozenset[str]:
-    """Parameters of a FastAPI/Flask route handler are request data (except dependencies)."""
+    """Parameters of a FastAPI/Flask route handler are request data, except dependencies and
+    plain path parameters (`{name}` cannot hold a `/`; `{name:path}` can)."""
     function = ctx.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return frozenset()
-    is_route = any(
-        isinstance(d, ast.Call)
+    paths = [
+        const_str(d.args[0]) or ""
+        for d in function.decorator_list
+        if isinstance(d, ast.Call)
         and isinstance(d.func, ast.Attribute)
         and d.func.attr in ROUTE_DECORATORS
-        and (const_str(d.args[0]) or "").startswith("/")
-        for d in function.decorator_list
-        if isinstance(d, ast.Call) and d.args
-    )
-    if not is_route:
+        and d.args
+    ]
+    paths = [p for p in paths if p.startswith("/")]
+    if not paths:
         return frozenset()
+    segment_params = {m.group(1) for p in paths for m in re.finditer(r"[{<](?:\w+:)?(\w+)[}>]", p)}
+    path_params = {m.group(1) for p in paths for m in re.finditer(r"\{(\w+):path\}", p)}
+    path_params |= {m.group(1) for p in paths for m in re.finditer(r"<path:(\w+)>", p)}
     args = function.args
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
@@ -57,6 +62,8 @@ def _route_parameters(ctx: FileContext) -> frozenset[str]:
             "Depends",
             "Security",
         }:
+            continue
+        if arg.arg in segment_params and arg.arg not in path_params:
             continue
         if arg.arg not in {"self", "request", "response", "db", "session", "background_tasks"}:
             names.add(arg.arg)
@@ -91,6 +98,10 @@ def from_request(expr: ast.AST, ctx: FileContext, depth: int = 0) -> bool:
         return False
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Div, ast.Mod)):
         return from_request(expr.left, ctx, depth + 1) or from_request(expr.right, ctx, depth + 1)
+    if isinstance(expr, ast.BoolOp):
+        return any(from_request(v, ctx, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.IfExp):
+        return from_request(expr.body, ctx, depth + 1) or from_request(expr.orelse, ctx, depth + 1)
     if isinstance(expr, ast.JoinedStr):
         return any(
             from_request(v.value, ctx, depth + 1)
@@ -195,6 +206,12 @@ class ServerSideRequestForgery(PythonRule):
         "check it against an allow-list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    # `requests.get(...)` is reached through its method name; only urllib needs the dotted name
+    # (indexing both would visit `requests.get` twice)
+    calls: ClassVar[frozenset[str]] = frozenset(
+        {"urllib.request.urlopen", "urllib.request.Request"}
+    )
+    methods: ClassVar[frozenset[str]] = frozenset(CLIENT_METHODS | {"options"})
     valid = (
         Valid(
             "import requests\n"
@@ -277,6 +294,7 @@ class OpenRedirect(PythonRule):
         "on an allow-list."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(REDIRECTS)
     valid = (
         Valid(
             "from flask import redirect, request, url_for\n"
@@ -295,11 +313,25 @@ class OpenRedirect(PythonRule):
             "from flask import redirect, request\n"
             "def order():\n    return redirect('/orders/' + request.args['id'])\n"
         ),
+        Valid(
+            "from flask import redirect, request\n"
+            "def back():\n"
+            "    target = request.args.get('next', '/')\n"
+            "    if target not in ALLOWED_NEXT:\n"
+            "        target = '/'\n"
+            "    return redirect(target)\n"
+        ),
     )
     invalid = (
         Invalid(
             "from flask import redirect, request\n"
             "def login_done():\n    return redirect(request.args.get('next', '/'))\n"
+        ),
+        Invalid(
+            "from flask import redirect, request\n"
+            "def login_done():\n"
+            "    nxt = request.args.get('next') or '/'\n"
+            "    return redirect(nxt)\n"
         ),
         Invalid(
             "from fastapi.responses import RedirectResponse\n"
@@ -322,9 +354,38 @@ class OpenRedirect(PythonRule):
             return
         if not from_request(target, ctx) or _fixed_prefix(target, ctx, FIXED_PATH):
             return
-        if _function_checks_safety(ctx):
+        if _function_checks_safety(ctx) or _target_checked(target, ctx):
             return
         ctx.report(self, node)
+
+
+def _target_checked(target: ast.expr, ctx: FileContext) -> bool:
+    """`if nxt not in ALLOWED`, `nxt.startswith('/')`, `urlparse(nxt)`: the value was checked."""
+    if not isinstance(target, ast.Name) or ctx.function is None:
+        return False
+    wanted = target.id
+    for node in ast.walk(ctx.function):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Name)
+            and node.left.id == wanted
+            and any(isinstance(op, (ast.In, ast.NotIn, ast.Eq, ast.NotEq)) for op in node.ops)
+        ):
+            return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "startswith"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == wanted
+            ):
+                return True
+            if (ctx.call_name(node) or "").endswith(("urlparse", "urlsplit")) and any(
+                isinstance(a, ast.Name) and a.id == wanted for a in node.args
+            ):
+                return True
+    return False
 
 
 def _function_checks_safety(ctx: FileContext) -> bool:
@@ -369,7 +430,15 @@ class PathFromRequest(PythonRule):
         "send_from_directory or check resolve().is_relative_to(BASE)."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(FILE_SINKS)
     valid = (
+        Valid(
+            "from fastapi import FastAPI\nfrom fastapi.responses import FileResponse\n"
+            "app = FastAPI()\n"
+            "@app.get('/v1/reports/{report_id}')\n"
+            "def report(report_id: int):\n"
+            "    return FileResponse(f'/srv/reports/{report_id}.pdf')\n"
+        ),
         Valid(
             "from flask import request, send_from_directory\n"
             "def download():\n"
@@ -401,7 +470,7 @@ class PathFromRequest(PythonRule):
         Invalid(
             "from fastapi import FastAPI\nfrom fastapi.responses import FileResponse\n"
             "app = FastAPI()\n"
-            "@app.get('/v1/files/{name}')\n"
+            "@app.get('/v1/files')\n"
             "def file(name: str):\n"
             "    return FileResponse(f'/srv/files/{name}')\n"
         ),
@@ -456,6 +525,8 @@ class TemplateFromRequest(PythonRule):
         "and pass values as variables."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(TEMPLATE_FROM_STRING)
+    methods: ClassVar[frozenset[str]] = frozenset({"from_string"})
     valid = (
         Valid(
             "from flask import render_template_string, request\n"
@@ -511,6 +582,7 @@ class JinjaAutoescapeOff(PythonRule):
     fix_description = "Pass autoescape=jinja2.select_autoescape()"
     fix_is_safe = False  # templates that relied on raw output need |safe where it is intended
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset({"jinja2.Environment"})
     valid = (
         Valid(
             "import jinja2\n"
@@ -601,6 +673,8 @@ class MassAssignment(PythonRule):
         "fields a schema lists."
     )
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset({"setattr"})
+    methods: ClassVar[frozenset[str]] = frozenset(ORM_WRITES | {"add", "update"})
     valid = (
         Valid(
             "def signup(request, session):\n"

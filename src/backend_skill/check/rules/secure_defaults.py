@@ -62,6 +62,7 @@ class SecretWithDefault(PythonRule):
     fix_description = "Require the variable: os.environ['NAME']"
     fix_is_safe = False  # start-up now fails where the variable is missing, which is the point
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
+    calls: ClassVar[frozenset[str]] = frozenset(ENV_GETTERS)
     valid = (
         Valid("import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"),
         Valid("import os\nSECRET_KEY = os.getenv('SECRET_KEY')\n"),
