@@ -73,6 +73,13 @@ class TooManyRequestsWithoutRetryAfter(PythonRule):
             "from starlette.responses import JSONResponse\n"
             "r = JSONResponse(body, status_code=429, headers=limit_headers(wait))\n"
         ),
+        Valid(
+            "from django.http import JsonResponse\n"
+            "def limited(wait):\n"
+            "    response = JsonResponse({'error': {'code': 'RATE_LIMITED'}}, status=429)\n"
+            "    response['Retry-After'] = str(wait)\n"
+            "    return response\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -97,6 +104,9 @@ class TooManyRequestsWithoutRetryAfter(PythonRule):
         if headers is not None and not (
             isinstance(headers.value, ast.Dict) and not _mentions_retry_after(headers.value)
         ):
+            return
+        # set afterwards: `response["Retry-After"] = str(wait)` in the same function
+        if ctx.function is not None and _mentions_retry_after(ctx.function):
             return
         ctx.report(self, node)
 
