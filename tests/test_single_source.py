@@ -29,3 +29,14 @@ def test_every_capability_is_covered():
     owners = {owner.split(" ")[0] for owner, _ in _links()}
     assert owners == {"rule", "middleware", "validate"}
     assert len(all_rules()) >= 36 and len(CATALOG) == 19
+
+
+def test_the_readme_states_the_real_rule_count():
+    import re
+
+    from tests.conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"(\d+) rules \(`backend-skill rules` lists them\)", readme)
+    assert stated, "README's check section no longer states the rule count"
+    assert int(stated.group(1)) == len(all_rules())
