@@ -12,35 +12,36 @@ from typing import Literal
 from backend_skill.check.config import DEFAULT_EXCLUDE, Config, glob_match
 from backend_skill.errors import UsageError
 
-TEXT_SUFFIXES = frozenset(
-    {
-        ".js",
-        ".jsx",
-        ".ts",
-        ".tsx",
-        ".mjs",
-        ".cjs",
-        ".go",
-        ".java",
-        ".kt",
-        ".kts",
-        ".rb",
-        ".php",
-        ".cs",
-        ".rs",
-        ".yaml",
-        ".yml",
-        ".toml",
-        ".ini",
-        ".cfg",
-        ".conf",
-        ".properties",
-        ".tf",
-        ".sh",
-        ".bash",
-        ".env",
-    }
+# Source files of other languages, read by the language-agnostic text rules.
+CODE_SUFFIXES = (
+    ".js",
+    ".jsx",
+    ".ts",
+    ".tsx",
+    ".mjs",
+    ".cjs",
+    ".go",
+    ".java",
+    ".kt",
+    ".kts",
+    ".rb",
+    ".php",
+    ".cs",
+    ".rs",
 )
+TEXT_SUFFIXES = frozenset(CODE_SUFFIXES) | {
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".conf",
+    ".properties",
+    ".tf",
+    ".sh",
+    ".bash",
+    ".env",
+}
 FileKind = Literal["python", "text"]
 
 

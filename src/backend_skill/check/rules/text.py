@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from backend_skill.check.context import TextContext
+from backend_skill.check.files import CODE_SUFFIXES
 from backend_skill.check.rule import Invalid, TextRule, Valid
 from backend_skill.check.rules.secrets import KEY_FORMATS, KEY_PREFIXES, looks_like_secret_value
 from backend_skill.models import Confidence, Severity
@@ -29,22 +30,6 @@ REFERENCE = re.compile(
     r"^(process\.env|os\.Getenv|System\.getenv|env\(|ENV\[|\$|%|\{\{|secrets\.|vault:|"
     r"ref\+|!Ref|arn:|true$|false$|null$|nil$|none$|\d+$)",
     re.IGNORECASE,
-)
-CODE_SUFFIXES = (
-    ".js",
-    ".jsx",
-    ".ts",
-    ".tsx",
-    ".mjs",
-    ".cjs",
-    ".go",
-    ".java",
-    ".kt",
-    ".kts",
-    ".rb",
-    ".php",
-    ".cs",
-    ".rs",
 )
 
 
