@@ -150,3 +150,33 @@ def target_names(statement: ast.AST) -> list[str]:
             elif name:
                 names.append(name)
     return names
+
+
+def own_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """Nodes of a block, not descending into nested functions, classes or lambdas."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def decorated_route_path(function: ast.AST | None, decorators: frozenset[str]) -> str | None:
+    """The literal path of the first `@x.<decorator>("/path")` on a function, if any."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for decorator in function.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in decorators
+            and decorator.args
+        ):
+            path = const_str(decorator.args[0])
+            if path is not None and path.startswith("/"):
+                return path
+    return None

@@ -15,6 +15,7 @@ from backend_skill.check.ruleutil import (
     has_splat,
     keyword,
     name_of,
+    own_nodes,
 )
 from backend_skill.models import Confidence, Severity
 
@@ -65,18 +66,6 @@ DB_RECEIVERS = (
     "pool",
     "tx",
 )
-
-
-def _own_nodes(body: list[ast.stmt]) -> list[ast.AST]:
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _db_receiver(expr: ast.AST | None) -> bool:
@@ -171,7 +160,7 @@ class QueryInLoop(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.AsyncFor)) or not _is_result_set(node.iter, ctx):
             return
-        for inner in _own_nodes(node.body):
+        for inner in own_nodes(node.body):
             if isinstance(inner, ast.Call) and _is_read_query(inner, ctx):
                 ctx.report(self, inner)
                 return
@@ -291,7 +280,7 @@ class NetworkCallInTransaction(PythonRule):
             body = node.body
         else:
             return
-        for inner in _own_nodes(body):
+        for inner in own_nodes(body):
             if isinstance(inner, ast.Call) and _is_network_call(inner, ctx):
                 ctx.report(self, inner)
                 return

@@ -10,7 +10,7 @@ from backend_skill.check.context import FileContext
 from backend_skill.check.flow import Origin
 from backend_skill.check.namewords import is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str
+from backend_skill.check.ruleutil import decorated_route_path
 from backend_skill.models import Confidence, Severity
 
 ROUTE_DECORATORS = frozenset(
@@ -19,22 +19,6 @@ ROUTE_DECORATORS = frozenset(
 PASSWORD_FIELDS = frozenset({"password", "passwd", "pwd"})
 # Constructors/creators that hash a password they are given (Django's create_user does).
 HASHING_CREATORS = frozenset({"create_user", "create_superuser", "set_password"})
-
-
-def route_path(function: ast.AST | None) -> str | None:
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    for decorator in function.decorator_list:
-        if (
-            isinstance(decorator, ast.Call)
-            and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr in ROUTE_DECORATORS
-            and decorator.args
-        ):
-            path = const_str(decorator.args[0])
-            if path is not None and path.startswith("/"):
-                return path
-    return None
 
 
 class PlaintextPasswordStored(PythonRule):
@@ -180,7 +164,9 @@ class PrintInRequestHandler(PythonRule):
             return
         if any(kw.arg == "file" for kw in node.keywords):
             return  # writing to a file object on purpose
-        if route_path(ctx.function) is not None and not is_test_path(ctx.path):
+        if decorated_route_path(ctx.function, ROUTE_DECORATORS) is not None and not is_test_path(
+            ctx.path
+        ):
             ctx.report(self, node)
 
 
@@ -234,7 +220,7 @@ class ReadinessChecksNothing(PythonRule):
             return  # test code declares throwaway routes and clients
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
             return
-        path = route_path(node)
+        path = decorated_route_path(node, ROUTE_DECORATORS)
         if path is None or not path.rstrip("/").endswith(READY_PATHS):
             return
         body = [

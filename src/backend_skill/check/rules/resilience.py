@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import cst_add_keyword, cst_keyword, has_splat, keyword
+from backend_skill.check.ruleutil import cst_add_keyword, cst_keyword, has_splat, keyword, own_nodes
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -170,19 +170,6 @@ SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep"}
 JITTER_NAMES = frozenset({"random", "uniform", "jitter", "backoff", "expo", "exponential"})
 
 
-def _own_nodes(body: list[ast.stmt]) -> list[ast.AST]:
-    """Nodes of a loop body, not descending into nested functions or classes."""
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return out
-
-
 class RetryWithFixedSleep(PythonRule):
     id = "BS402"
     name = "retry-without-backoff"
@@ -234,12 +221,12 @@ class RetryWithFixedSleep(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
             return
-        nodes = _own_nodes(node.body)
+        nodes = own_nodes(node.body)
         tries = [n for n in nodes if isinstance(n, ast.Try)]
         if not tries or not any(
             isinstance(inner, (ast.Return, ast.Break))
             for t in tries
-            for inner in _own_nodes([*t.body, *t.orelse])
+            for inner in own_nodes([*t.body, *t.orelse])
         ):
             return  # not a retry: nothing ends the loop on success
         fixed_sleep = None

@@ -9,25 +9,17 @@ from typing import ClassVar
 from backend_skill.check.context import FileContext
 from backend_skill.check.namewords import is_test_path, words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str, has_splat, keyword, name_of
+from backend_skill.check.ruleutil import (
+    const_str,
+    decorated_route_path,
+    has_splat,
+    keyword,
+    name_of,
+)
 from backend_skill.models import Confidence, Severity
 
 ROUTE_DECORATORS = frozenset({"post", "route", "api_route", "put"})
 VERIFY_WORDS = frozenset({"verify", "verified", "signature", "compare", "construct", "validate"})
-
-
-def _route_path(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    for decorator in function.decorator_list:
-        if (
-            isinstance(decorator, ast.Call)
-            and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr in ROUTE_DECORATORS
-            and decorator.args
-        ):
-            path = const_str(decorator.args[0])
-            if path is not None and path.startswith("/"):
-                return path
-    return None
 
 
 def _parses_body(call: ast.Call, ctx: FileContext) -> bool:
@@ -122,7 +114,7 @@ class WebhookParsedBeforeVerification(PythonRule):
             return
         if not node.decorator_list:
             return
-        path = _route_path(node)
+        path = decorated_route_path(node, ROUTE_DECORATORS)
         if path is None or "webhook" not in (path + node.name).lower():
             return
         if _verified_elsewhere(node):
