@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -215,10 +216,20 @@ def test_streamable_http_lists_and_calls_everything(http_server, mode):
 
 
 def test_http_binds_loopback_by_default(http_server):
+    """The listening socket's own address is 127.0.0.1, read from the kernel's table."""
     port = int(http_server.rsplit(":", 1)[1].split("/")[0])
-    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
-    others = [a for a in addresses if not a.startswith("127.") and ":" not in a]
-    for address in others:
-        with socket.socket() as sock, pytest.raises(OSError):
-            sock.settimeout(1)
-            sock.connect((address, port))
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                listening.append(address)
+    if not listening:
+        pytest.skip("no /proc/net/tcp to read listening sockets from")
+    # 0100007F is 127.0.0.1 in the kernel's little-endian hex; a wildcard bind would be 00000000.
+    assert listening == ["0100007F"], listening
