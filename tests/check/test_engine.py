@@ -147,6 +147,92 @@ def test_unchanged_files_come_from_the_cache(tmp_path: Path) -> None:
     assert sorted(f.rule_id for f in third.findings) == ["BS101", "BS105"]
 
 
+def _stat_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are seconds old at most: let the stat index trust them."""
+    from backend_skill.check import cache
+
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+
+
+def _cached_stamps(cache_dir: Path) -> dict[str, list[object]]:
+    (stored,) = cache_dir.glob("results-*.json")
+    stamps: dict[str, list[object]] = json.loads(stored.read_text())["stamps"]
+    return stamps
+
+
+def test_a_warm_run_reads_no_unchanged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stat_trusted(monkeypatch)
+    (tmp_path / "a.py").write_text(SQL_FLAW)
+    (tmp_path / "b.py").write_text("x = 1\n")
+    cache = tmp_path / "cache"
+    first = run(tmp_path, use_cache=True, cache_dir=cache).result
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    second = run(tmp_path, use_cache=True, cache_dir=cache).result
+    assert read == [] and second.summary.files_from_cache == 2
+    assert second.findings == first.findings  # the offending line is quoted from the cache
+    assert second.findings[0].source_line == "    cur.execute(q)"
+
+
+def test_same_size_edit_with_the_old_mtime_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restoring the modification time cannot hide an edit: the change time moves too."""
+    _stat_trusted(monkeypatch)
+    target = tmp_path / "a.py"
+    target.write_text("x = yaml.load(s)\n")
+    cache = tmp_path / "cache"
+    assert rules_found(tmp_path, use_cache=True, cache_dir=cache) == ["BS105"]
+    before = target.stat()
+    target.write_text("x = yaml.safe(s)\n")  # same length
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    assert rules_found(tmp_path, use_cache=True, cache_dir=cache) == []
+
+
+def test_recently_modified_files_are_hashed_not_trusted(tmp_path: Path) -> None:
+    """A second write in the same timestamp tick keeps size and times: such files are not
+    entered in the stat index until they are older than the race window."""
+    (tmp_path / "a.py").write_text(SQL_FLAW)
+    cache = tmp_path / "cache"
+    run(tmp_path, use_cache=True, cache_dir=cache)
+    assert _cached_stamps(cache) == {}
+    again = run(tmp_path, use_cache=True, cache_dir=cache).result
+    assert again.summary.files_from_cache == 1  # found by content hash instead
+
+
+def test_project_findings_and_fixes_on_files_the_stat_index_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stat_trusted(monkeypatch)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.py").write_text(
+            f"import os\nimport requests\n{name.upper()} = os.getenv('{name.upper()}')\n"
+            "requests.get(URL)\n"
+        )
+    cache = tmp_path / "cache"
+    cold = run(tmp_path, use_cache=True, cache_dir=cache).result
+    warm = run(tmp_path, use_cache=True, cache_dir=cache).result
+    assert warm.summary.files_from_cache == 2 and len(_cached_stamps(cache)) == 2
+    assert {f.rule_id for f in cold.findings} >= {"BS701", "BS401"}
+    assert warm.findings == cold.findings
+    assert all(f.source_line for f in warm.findings)
+    fixed = run(tmp_path, use_cache=True, cache_dir=cache, fix_mode="write").result
+    assert sorted(fixed.fixed_files) == ["a.py", "b.py"]
+    assert "timeout=" in (tmp_path / "a.py").read_text()
+    after = run(tmp_path, use_cache=True, cache_dir=cache).result
+    assert "BS401" not in {f.rule_id for f in after.findings}
+    assert all(f.source_line for f in after.findings)
+
+
 def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from backend_skill.check import runner
 

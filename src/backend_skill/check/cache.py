@@ -3,8 +3,12 @@
 Results are keyed by a hash of the file's path and bytes; the cache file itself is named by a
 hash of the engine and rule sources, so editing or upgrading a rule invalidates everything.
 Analysis always runs every rule (selection is applied afterwards), so one cache serves any
---select/--ignore. The cache is one JSON file: loading it is a single read, which keeps a warm
-run over thousands of files well under a second.
+--select/--ignore. The cache is one JSON file: loading it is a single read.
+
+In front of the hash sits a stat index, as git's index does: a file whose modification time,
+change time, size and inode are those recorded when it was last hashed is taken to hold the same
+bytes, so a warm run does not even read it. A file modified within `RACY_SECONDS` of being
+hashed is not recorded, since a second write in the same timestamp tick could keep all four.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from backend_skill import __version__
 from backend_skill.check.engine import FileResult
 
 MAX_ENTRIES = 50_000
+RACY_SECONDS = 2.0
+
+Stamp = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
 
 
 @cache
@@ -45,14 +52,37 @@ class ResultCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self.entries: dict[str, Any] = {}
+        self.stamps: dict[str, list[Any]] = {}  # absolute path -> [*stamp, content key]
         self.added = 0
         self.used: set[str] = set()
         if directory is not None:
             self.path = directory / f"results-{signature()}.json"
             try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.entries = {}
+                stored = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = dict(stored["results"])
+                self.stamps = dict(stored["stamps"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self.entries, self.stamps = {}, {}
+
+    def key_for(self, path: str, stamp: Stamp) -> str | None:
+        """The content key recorded for this exact stat, if any."""
+        known = self.stamps.get(path)
+        if known is None or len(known) != 5 or tuple(known[:4]) != stamp:
+            return None
+        key = known[4]
+        return key if isinstance(key, str) else None
+
+    def remember(self, path: str, stamp: Stamp, key: str, now_ns: int) -> None:
+        if self.directory is None:
+            return
+        racy = RACY_SECONDS * 1_000_000_000
+        if now_ns - stamp[0] < racy or now_ns - stamp[1] < racy:
+            if self.stamps.pop(path, None) is not None:
+                self.added += 1
+            return
+        if self.stamps.get(path) != [*stamp, key]:
+            self.stamps[path] = [*stamp, key]
+            self.added += 1
 
     def get(self, key: str) -> FileResult | None:
         data = self.entries.get(key)
@@ -75,9 +105,10 @@ class ResultCache:
         """Best effort: a read-only tree or a full disk costs speed, never the result."""
         if self.directory is None or not self.added:
             return
-        entries = self.entries
+        entries, stamps = self.entries, self.stamps
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in self.used}
+            stamps = {k: v for k, v in stamps.items() if v[-1] in entries}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"
@@ -88,7 +119,7 @@ class ResultCache:
                     stale.unlink(missing_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".results-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(entries, out, separators=(",", ":"))
+                json.dump({"results": entries, "stamps": stamps}, out, separators=(",", ":"))
             Path(temp).replace(self.path)
         except OSError:
             return

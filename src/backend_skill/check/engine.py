@@ -30,18 +30,23 @@ class FileResult:
     findings: list[RawFinding] = field(default_factory=list)
     facts: dict[str, list[Any]] = field(default_factory=dict)
     notice: list[str] | None = None  # [reason, message] when the file was not analysed
+    # The text of each line a finding starts on: a warm run shows findings without reading
+    # or splitting the file again.
+    lines: dict[int, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "findings": [f.to_list() for f in self.findings],
             "facts": self.facts,
             "notice": self.notice,
+            "lines": [[number, text] for number, text in self.lines.items()],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
         findings = [RawFinding.from_list(f) for f in data["findings"]]
-        return cls(findings, data["facts"], data["notice"])
+        lines = {int(number): str(text) for number, text in data["lines"]}
+        return cls(findings, data["facts"], data["notice"], lines)
 
 
 class _Collector:
@@ -102,14 +107,24 @@ def analyze_python(path: str, source: str, dispatch: Dispatch) -> FileResult:
             text_ctx = TextContext(path, source)
             rule.check_text(text_ctx)
             ctx.findings.extend(text_ctx.findings)
-    return FileResult(_unsuppressed(ctx.findings, ctx.lines), ctx.facts)
+    findings = _unsuppressed(ctx.findings, ctx.lines)
+    return FileResult(findings, ctx.facts, lines=quoted_lines(findings, ctx.lines))
 
 
 def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
     ctx = TextContext(path, text)
     for rule in dispatch.text_rules:
         rule.check_text(ctx)
-    return FileResult(_unsuppressed(ctx.findings, text.splitlines()))
+    lines = text.splitlines()
+    findings = _unsuppressed(ctx.findings, lines)
+    return FileResult(findings, lines=quoted_lines(findings, lines))
+
+
+def quoted_lines(findings: list[RawFinding], lines: list[str]) -> dict[int, str]:
+    """The lines the findings start on, as they read in the file."""
+    return {
+        f.span.line: lines[f.span.line - 1] for f in findings if 0 < f.span.line <= len(lines)
+    }
 
 
 def walk(tree: ast.Module, ctx: FileContext, dispatch: Dispatch) -> None:
@@ -189,7 +204,8 @@ def _syntax_error(path: str, source: str, error: SyntaxError) -> FileResult:
     column = max((error.offset or 1) - 1, 0)
     message = f"Syntax error: {error.msg}. The file cannot be checked until it parses."
     span = Span(line, column, line, column + 1)
-    return FileResult([RawFinding(SYNTAX_ERROR_RULE, message, span)])
+    findings = [RawFinding(SYNTAX_ERROR_RULE, message, span)]
+    return FileResult(findings, lines=quoted_lines(findings, source.splitlines()))
 
 
 def _newer_syntax(source: str) -> bool:

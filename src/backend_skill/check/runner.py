@@ -7,13 +7,13 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
+import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend_skill.check import baseline as baselines
-from backend_skill.check.cache import ResultCache, content_key, default_cache_dir
+from backend_skill.check.cache import ResultCache, Stamp, content_key, default_cache_dir
 from backend_skill.check.config import Config, find_config
 from backend_skill.check.context import RawFinding
 from backend_skill.check.engine import Dispatch, FileResult, analyze_python, analyze_text
@@ -101,8 +101,8 @@ def run_check(request: CheckRequest) -> RunOutput:
             raw, sources=sources, request=request, by_id=by_id, root=root, output=output
         )
 
-    lines: dict[str, list[str]] = {}  # split each source once, however many findings it has
-    findings = [_dress(p, f, by_id[f.rule_id], _lines(lines, sources, p)) for p, f in raw]
+    quoted = _Quoted(results, sources)
+    findings = [_dress(p, f, by_id[f.rule_id], quoted.line(p, f.span.line)) for p, f in raw]
     findings, suppressed = _without_baseline(findings, request.baseline or config.baseline)
     if request.with_fixes:
         _attach_fixes(findings, raw, sources, by_id)
@@ -180,18 +180,56 @@ def _kind(rel: str) -> FileKind:
     return "python" if rel.endswith(".py") else "text"
 
 
+class Sources:
+    """The decoded text of each checked file. Files the cache vouched for by their stat are
+    not read during analysis; fixes, and project findings on them, read them on first use."""
+
+    def __init__(self, paths: dict[str, Path], config: Config) -> None:
+        self.texts: dict[str, str] = {}
+        self.paths = paths
+        self.max_size = config.max_file_size
+        self.fixed: set[str] = set()  # rewritten by a fix: the analysis quotes are stale
+
+    def get(self, rel: str) -> str | None:
+        text = self.texts.get(rel)
+        if text is None and rel in self.paths:
+            try:
+                data = self.paths.pop(rel).read_bytes()
+            except OSError:
+                return None
+            text, _notice = decode(data, _kind(rel), self.max_size)
+            if text is not None:
+                self.texts[rel] = text
+        return text
+
+    def replace(self, rel: str, fixed_text: str) -> None:
+        self.texts[rel] = fixed_text
+        self.fixed.add(rel)
+
+
 def _analyse(
     targets: list[Target], request: CheckRequest, cache: ResultCache, config: Config
-) -> tuple[dict[str, FileResult], dict[str, str], int]:
+) -> tuple[dict[str, FileResult], Sources, int]:
     results: dict[str, FileResult] = {}
-    sources: dict[str, str] = {}
+    sources = Sources({}, config)
     pending: list[tuple[str, FileKind, str, str]] = []  # rel, kind, key, text
     from_cache = 0
+    now = time.time_ns()
     for target in targets:
+        stamp: Stamp | None = None
         if target.rel in request.inline:
             data = request.inline[target.rel].encode("utf-8")
         else:
             try:
+                info = target.path.stat()
+                stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+                known = cache.key_for(str(target.path), stamp)
+                cached = cache.get(known) if known is not None else None
+                if cached is not None:
+                    results[target.rel] = cached
+                    sources.paths[target.rel] = target.path
+                    from_cache += 1
+                    continue
                 data = target.path.read_bytes()
             except OSError as error:
                 results[target.rel] = FileResult(
@@ -202,8 +240,10 @@ def _analyse(
         if text is None:
             results[target.rel] = FileResult(notice=notice)
             continue
-        sources[target.rel] = text
+        sources.texts[target.rel] = text
         key = content_key(target.rel, data)
+        if stamp is not None:
+            cache.remember(str(target.path), stamp, key, now)
         cached = cache.get(key)
         if cached is not None:
             results[target.rel] = cached
@@ -222,6 +262,8 @@ def _run_all(pending: list[tuple[str, FileKind, str, str]], jobs: int | None) ->
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(work) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
         return [_analyse_one(item) for item in work]
+    from concurrent.futures import ProcessPoolExecutor  # only cold runs of big trees need it
+
     # biggest first, so one large file does not finish last on its own
     order = sorted(range(len(work)), key=lambda i: -len(work[i][2]))
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -274,18 +316,27 @@ def _changed(path: str, finding: RawFinding, changed: dict[str, set[int] | None]
     return any(n in lines for n in range(finding.span.line, finding.span.end_line + 1))
 
 
-def _lines(cache: dict[str, list[str]], sources: dict[str, str], path: str) -> list[str]:
-    found = cache.get(path)
-    if found is None:
-        source = sources.get(path)
-        found = cache[path] = source.splitlines() if source is not None else []
-    return found
+class _Quoted:
+    """The text of a finding's line: from the file's result when analysis quoted it, else from
+    the source (project findings, and findings left after a fix), split once per file."""
+
+    def __init__(self, results: dict[str, FileResult], sources: Sources) -> None:
+        self.results = results
+        self.sources = sources
+        self.split: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        result = self.results.get(path)
+        if result is not None and number in result.lines and path not in self.sources.fixed:
+            return result.lines[number]
+        lines = self.split.get(path)
+        if lines is None:
+            source = self.sources.get(path)
+            lines = self.split[path] = source.splitlines() if source is not None else []
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-def _dress(path: str, finding: RawFinding, rule: Rule, lines: list[str]) -> CheckFinding:
-    line_text = ""
-    if 0 < finding.span.line <= len(lines):
-        line_text = lines[finding.span.line - 1]
+def _dress(path: str, finding: RawFinding, rule: Rule, line_text: str) -> CheckFinding:
     document, _, anchor = rule.pattern.partition("#")
     span = finding.span
     return CheckFinding(
@@ -312,7 +363,7 @@ def _dress(path: str, finding: RawFinding, rule: Rule, lines: list[str]) -> Chec
 def _attach_fixes(
     findings: list[CheckFinding],
     raw: list[tuple[str, RawFinding]],
-    sources: dict[str, str],
+    sources: Sources,
     by_id: dict[str, Rule],
 ) -> None:
     from backend_skill.check.fixes import fix_each, fixable, unified_diff
@@ -348,7 +399,7 @@ def _attach_fixes(
 def _apply_fixes(
     raw: list[tuple[str, RawFinding]],
     *,
-    sources: dict[str, str],
+    sources: Sources,
     request: CheckRequest,
     by_id: dict[str, Rule],
     root: Path,
@@ -380,7 +431,7 @@ def _apply_fixes(
         if request.fix_mode == "write":
             _write_atomic(root, path, outcome.source)
             output.result.fixed_files.append(path)
-        sources[path] = outcome.source
+        sources.replace(path, outcome.source)
         remaining = analyze_python(path, outcome.source, dispatch).findings
         kept.extend((path, f) for f in remaining if f.rule_id in selected)
     return kept
