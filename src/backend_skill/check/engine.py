@@ -122,9 +122,7 @@ def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
 
 def quoted_lines(findings: list[RawFinding], lines: list[str]) -> dict[int, str]:
     """The lines the findings start on, as they read in the file."""
-    return {
-        f.span.line: lines[f.span.line - 1] for f in findings if 0 < f.span.line <= len(lines)
-    }
+    return {f.span.line: lines[f.span.line - 1] for f in findings if 0 < f.span.line <= len(lines)}
 
 
 def walk(tree: ast.Module, ctx: FileContext, dispatch: Dispatch) -> None:
