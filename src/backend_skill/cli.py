@@ -414,7 +414,7 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
     from pathlib import Path
 
     from backend_skill.check import CheckRequest, check_paths
-    from backend_skill.check.api import changed_lines
+    from backend_skill.check.changes import changed_lines
     from backend_skill.check.config import parse_severity
     from backend_skill.check.runner import baseline_keys
     from backend_skill.roots import resolve_project_root

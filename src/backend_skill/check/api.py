@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import os
-import signal
-import subprocess
 from pathlib import Path
 
+from backend_skill.check.changes import changed_lines
 from backend_skill.check.config import parse_severity
 from backend_skill.check.models import (
     CheckResult,
@@ -25,7 +23,6 @@ from backend_skill.knowledge import section_uri
 from backend_skill.roots import confine, resolve_project_root
 
 PAGE_SIZE = 60  # findings per page: keeps an MCP answer well under ~20k tokens
-GIT_TIMEOUT = 30
 MAX_INLINE = 2_000_000
 
 
@@ -110,65 +107,6 @@ def check_changes(base_ref: str = "HEAD", project_root: str | None = None) -> Ch
     return run_check(
         CheckRequest(paths=paths, root=root, changed_lines=changed, with_fixes=True)
     ).result
-
-
-def changed_lines(root: Path, base_ref: str) -> dict[str, set[int] | None]:
-    """Path -> changed line numbers (new side) since base_ref; None means the whole file."""
-    if not base_ref or base_ref.startswith("-") or any(c.isspace() for c in base_ref):
-        raise UsageError(f"{base_ref!r} is not a git ref; pass e.g. HEAD, main or a commit id.")
-    top = _git(root, ["rev-parse", "--show-toplevel"]).strip()
-    git_root = Path(top).resolve()
-    _git(
-        root,
-        ["rev-parse", "--verify", "--quiet", f"{base_ref}^{{commit}}"],
-        error=f"{base_ref!r} is not a commit in this repository.",
-    )
-    diff = _git(
-        root, ["diff", "-U0", "--no-color", "--no-ext-diff", "--relative", base_ref, "--", "."]
-    )
-    changed: dict[str, set[int] | None] = {}
-    current: str | None = None
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            name = line[4:]
-            current = None if name == "/dev/null" else name.removeprefix("b/")
-            if current is not None:
-                changed.setdefault(current, set())
-        elif line.startswith("@@") and current is not None:
-            new = line.split("+", 1)[1].split(" ", 1)[0]
-            start, _, count = new.partition(",")
-            first, number = int(start), int(count) if count else 1
-            lines = changed[current]
-            if lines is not None:
-                lines.update(range(first, first + number))
-    untracked = _git(root, ["ls-files", "--others", "--exclude-standard", "-z", "--", "."])
-    for name in untracked.split("\0"):
-        if name:
-            changed[name] = None
-    del git_root
-    return {p: v for p, v in changed.items() if v is None or v}
-
-
-def _git(root: Path, args: list[str], error: str | None = None) -> str:
-    try:
-        process = subprocess.Popen(
-            ["git", "-C", str(root), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed; check_changes needs git.") from None
-    try:
-        out, err = process.communicate(timeout=GIT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise UsageError(f"git {args[0]} took longer than {GIT_TIMEOUT} s; try again.") from None
-    if process.returncode != 0:
-        detail = err.decode("utf-8", "replace").strip()[:300]
-        raise UsageError(error or f"{root} is not usable as a git repository ({detail}).")
-    return out[:50_000_000].decode("utf-8", "replace")
 
 
 def _relative(name: str, root: Path) -> str:
