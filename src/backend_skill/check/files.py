@@ -63,7 +63,7 @@ class Discovery:
 def kind_of(name: str) -> FileKind | None:
     if name.endswith(".py"):
         return "python"
-    suffix = Path(name).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()  # noqa: PTH122  # a Path per file is slow
     if suffix in TEXT_SUFFIXES or name == "Dockerfile" or name.startswith(("Dockerfile.", ".env")):
         return "text"
     return None
@@ -110,7 +110,7 @@ def _rel(path: Path, root: Path, raw: str) -> str:
 
 
 def _walk(top: Path, root: Path, config: Config, found: Discovery, seen: set[str]) -> None:
-    pending = [top]
+    pending = [str(top)]
     base = config.base
     prefix = len(str(root).rstrip("/")) + 1  # relative paths by slicing: pathlib is slow here
     while pending:
@@ -130,7 +130,7 @@ def _walk(top: Path, root: Path, config: Config, found: Discovery, seen: set[str
             if config.exclude and _excluded(Path(entry.path), base, config):
                 continue
             if is_dir:
-                pending.append(Path(entry.path))
+                pending.append(entry.path)
                 continue
             if rel in seen:
                 continue
