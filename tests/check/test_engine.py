@@ -233,6 +233,36 @@ def test_project_findings_and_fixes_on_files_the_stat_index_skipped(
     assert all(f.source_line for f in after.findings)
 
 
+def test_the_cache_file_stays_the_size_of_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every edit adds a result under a new content key; results no file points at any more
+    are dropped once they pass the slack, and so are the stamps of deleted files."""
+    from backend_skill.check import cache as cache_module
+
+    _stat_trusted(monkeypatch)
+    monkeypatch.setattr(cache_module, "PRUNE_SLACK", 3)
+    cache = tmp_path / "cache"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "kept.py").write_text("x = 1\n")
+    sizes = []
+    for version in range(30):
+        (project / "edited.py").write_text(f"x = {version}\n")
+        (project / f"gone{version}.py").write_text(f"y = {version}\n")
+        run(project, use_cache=True, cache_dir=cache)
+        (project / f"gone{version}.py").unlink()
+        (stored,) = cache.glob("results-*.json")
+        data = json.loads(stored.read_text())
+        sizes.append((len(data["results"]), len(data["stamps"])))
+    # 3 files a run: at most 3 + slack stamps, and the results they and this run use + slack
+    assert max(stamps for _, stamps in sizes) <= 3 + 3
+    assert max(results for results, _ in sizes) <= 3 + (3 + 3) + 3
+    assert str(project / "kept.py") in data["stamps"]
+    warm = run(project, use_cache=True, cache_dir=cache).result
+    assert warm.summary.files_from_cache == 2
+
+
 def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from backend_skill.check import runner
 

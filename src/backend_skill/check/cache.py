@@ -24,8 +24,10 @@ from typing import Any
 from backend_skill import __version__
 from backend_skill.check.engine import FileResult
 
-MAX_ENTRIES = 50_000
 RACY_SECONDS = 2.0
+# Results no file points at any more (old versions of edited files, deleted files) are kept
+# up to this many, then dropped, so the file a warm run loads stays the size of the project.
+PRUNE_SLACK = 2_000
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
 
@@ -54,7 +56,8 @@ class ResultCache:
         self.entries: dict[str, Any] = {}
         self.stamps: dict[str, list[Any]] = {}  # absolute path -> [*stamp, content key]
         self.added = 0
-        self.used: set[str] = set()
+        self.used: set[str] = set()  # content keys this run read or wrote
+        self.seen: set[str] = set()  # paths this run stat-ed
         if directory is not None:
             self.path = directory / f"results-{signature()}.json"
             try:
@@ -66,6 +69,7 @@ class ResultCache:
 
     def key_for(self, path: str, stamp: Stamp) -> str | None:
         """The content key recorded for this exact stat, if any."""
+        self.seen.add(path)
         known = self.stamps.get(path)
         if known is None or len(known) != 5 or tuple(known[:4]) != stamp:
             return None
@@ -105,10 +109,13 @@ class ResultCache:
         """Best effort: a read-only tree or a full disk costs speed, never the result."""
         if self.directory is None or not self.added:
             return
-        entries, stamps = self.entries, self.stamps
-        if len(entries) > MAX_ENTRIES:
-            entries = {k: v for k, v in entries.items() if k in self.used}
-            stamps = {k: v for k, v in stamps.items() if v[-1] in entries}
+        stamps = self.stamps
+        if len(stamps) > len(self.seen) + PRUNE_SLACK:
+            stamps = {p: v for p, v in stamps.items() if p in self.seen or Path(p).exists()}
+        live = self.used | {v[-1] for v in stamps.values()}
+        entries = self.entries
+        if len(entries) > len(live) + PRUNE_SLACK:
+            entries = {k: v for k, v in entries.items() if k in live}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"
