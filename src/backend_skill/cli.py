@@ -10,12 +10,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import BaseModel
 
 from backend_skill import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 app = typer.Typer(
     name="backend-skill",
@@ -425,10 +428,17 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
 
             raise UsageError("Use --fix to write the fixes or --diff to show them, not both.")
         project = resolve_project_root(root)
-        targets = paths or ["."]
+        # As typed in a shell: relative to the current directory (the core then confines
+        # them to the root).
+        targets = [str(Path(p).expanduser().absolute()) for p in paths] if paths else ["."]
         changed = changed_lines(project, changed_since) if changed_since else None
         if changed is not None:
-            targets = [p for p in changed if (project / p).is_file()]
+            within = [project / t for t in targets]  # absolute targets stay absolute
+            targets = [
+                rel
+                for rel in changed
+                if (project / rel).is_file() and _under_any(project / rel, within)
+            ]
         request = CheckRequest(
             paths=targets,
             root=project,
@@ -482,6 +492,11 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
             typer.echo(render(result))
     if result.summary.failed:
         raise typer.Exit(1)
+
+
+def _under_any(path: Path, tops: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == top.resolve() or top.resolve() in resolved.parents for top in tops)
 
 
 def _sources(root: object, result: object) -> dict[str, str]:

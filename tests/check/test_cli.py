@@ -133,6 +133,35 @@ def test_changed_since_reports_only_changed_lines(project: Path) -> None:
     assert bad.returncode == 2
 
 
+def test_changed_since_keeps_to_the_paths_given(project: Path) -> None:
+    def git(*args: str) -> None:
+        identity = ["-c", "user.email=t@example.com", "-c", "user.name=t"]
+        subprocess.run(
+            ["git", *identity, *args], cwd=project, check=True, timeout=30, capture_output=True
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "init")
+    (project / "svc").mkdir()
+    (project / "svc" / "new.py").write_text("import yaml\nyaml.load(x)\n")
+    (project / "other.py").write_text("import yaml\nyaml.load(x)\n")
+    out = cli("check", "svc", "--changed-since", "HEAD", "-f", "json", "--no-cache", cwd=project)
+    result = CheckResult.model_validate_json(out.stdout)
+    assert [f.location.path for f in result.findings] == ["svc/new.py"]
+
+
+def test_relative_paths_are_relative_to_the_current_directory(project: Path) -> None:
+    """As in every shell tool; --root only sets the project the paths must stay inside."""
+    (project / "svc").mkdir()
+    (project / "svc" / "app.py").write_text(FLAWED)
+    out = cli("check", "app.py", "--root", "..", "-f", "json", "--no-cache", cwd=project / "svc")
+    result = CheckResult.model_validate_json(out.stdout)
+    assert {f.location.path for f in result.findings} == {"svc/app.py"}
+    outside = cli("check", "../..", "--root", "..", "--no-cache", cwd=project / "svc")
+    assert outside.returncode == 2 and "outside the project root" in outside.stderr
+
+
 def test_rules_and_rule(project: Path) -> None:
     listing = cli("rules", cwd=project)
     assert listing.returncode == 0 and "BS101" in listing.stdout
