@@ -89,16 +89,6 @@ def test_syntax_error_is_one_finding_with_position(tmp_path: Path) -> None:
     assert [(f.rule_id, f.location.line) for f in findings] == [("BS000", 2)]
 
 
-def test_newer_syntax_is_a_notice_not_a_syntax_error(tmp_path: Path) -> None:
-    # PEP 701 (Python 3.12): the same quotes nested inside an f-string
-    (tmp_path / "new.py").write_text(
-        "names = ['a']\nprint(f\"{', '.join(\"x\" for _ in names)}\")\n"
-    )
-    result = run(tmp_path).result
-    assert result.findings == []
-    assert [n.reason for n in result.notices] == ["newer-syntax"]
-
-
 def test_binary_undecodable_and_large_files_are_skipped_with_notices(tmp_path: Path) -> None:
     (tmp_path / "bin.py").write_bytes(b"\x00\x01\x02import os\n")
     (tmp_path / "latin.py").write_bytes(b"s = '\xe9t\xe9'\n")

@@ -1,5 +1,8 @@
 """The per-file pass: parse once with `ast`, walk once, dispatch each node to its rules.
 
+Code written for a newer Python than the one running the check is parsed by libcst and
+translated to the same `ast` (see `newer_grammar`), so the rules never see the difference.
+
 A table maps node classes to the rules that asked for them, so the cost of a walk does not grow
 with the number of rules; the walk is iterative (deeply nested expressions in real code would
 exhaust the recursion limit).
@@ -9,13 +12,13 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from backend_skill.check.context import FileContext, RawFinding, Span, TextContext
+from backend_skill.check.newer_grammar import NewerSyntaxError, parse_python
 from backend_skill.check.rule import PythonRule, Rule, TextRule
 
 SYNTAX_ERROR_RULE = "BS000"
@@ -92,11 +95,17 @@ class Dispatch:
 def analyze_python(path: str, source: str, dispatch: Dispatch) -> FileResult:
     """Run the Python rules (and text rules that also read Python) over one file's source."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences etc. are not ours to report
-            tree = ast.parse(source, filename=path, type_comments=False)
+        tree = parse_python(source, path)
     except SyntaxError as error:
         return _syntax_error(path, source, error)
+    except NewerSyntaxError as error:
+        return FileResult(
+            notice=[
+                "newer-syntax",
+                "not analysed: uses syntax newer than this Python that backend-skill could not "
+                f"translate ({error}); run backend-skill with a newer Python to check it",
+            ]
+        )
     except (ValueError, MemoryError, RecursionError) as error:
         # null bytes, or nesting deeper than the parser allows
         return FileResult(notice=["parser", f"not analysed: the parser refused the file ({error})"])
@@ -190,31 +199,13 @@ def _record_import(node: ast.Import | ast.ImportFrom, aliases: dict[str, str]) -
 
 
 def _syntax_error(path: str, source: str, error: SyntaxError) -> FileResult:
-    if _newer_syntax(source):
-        return FileResult(
-            notice=[
-                "newer-syntax",
-                "not analysed: uses syntax newer than this Python (e.g. PEP 701 f-strings); "
-                "run backend-skill with a newer Python to check it",
-            ]
-        )
     line = max(error.lineno or 1, 1)
     column = max((error.offset or 1) - 1, 0)
-    message = f"Syntax error: {error.msg}. The file cannot be checked until it parses."
+    reason = (error.msg or "invalid syntax").rstrip(".?! ")
+    message = f"Syntax error: {reason}. The file cannot be checked until it parses."
     span = Span(line, column, line, column + 1)
     findings = [RawFinding(SYNTAX_ERROR_RULE, message, span)]
     return FileResult(findings, lines=quoted_lines(findings, source.splitlines()))
-
-
-def _newer_syntax(source: str) -> bool:
-    """True when libcst (whose parser knows newer grammar) accepts what this ast rejected."""
-    try:
-        import libcst
-
-        libcst.parse_module(source)
-    except Exception:  # any parser failure means: a real syntax error
-        return False
-    return True
 
 
 def suppressed_ids(line: str) -> set[str] | None:

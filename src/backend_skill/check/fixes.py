@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from backend_skill.check.context import FixContext, RawFinding, Span
 from backend_skill.check.engine import Dispatch, analyze_python
+from backend_skill.check.newer_grammar import NewerSyntaxError, parse_python
 from backend_skill.check.rule import PythonRule, Rule
 
 if TYPE_CHECKING:
@@ -273,8 +274,8 @@ def _verified(
     if after == before:
         return False
     try:
-        ast.parse(after)
-    except (SyntaxError, ValueError):
+        parse_python(after)
+    except (SyntaxError, ValueError, NewerSyntaxError, RecursionError, MemoryError):
         return False
     involved = tuple({t.rule_id: rules[t.rule_id] for t in targets}.values())
     dispatch = Dispatch(involved)
@@ -291,7 +292,7 @@ def _verified(
 
 def add_import(code: str, module: str) -> str:
     """Add `import module` after the file's last top-level import (or its docstring)."""
-    tree = ast.parse(code)
+    tree = parse_python(code)
     for node in tree.body:
         if isinstance(node, ast.Import) and any(
             a.name == module and a.asname is None for a in node.names
