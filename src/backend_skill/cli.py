@@ -472,6 +472,8 @@ def check(  # noqa: PLR0917  # typer: one parameter per option
             typer.echo(patch, nl=False)
         if not run.diffs:
             typer.echo("No fixes to apply.", err=True)
+        elif not result.summary.failed:
+            raise typer.Exit(1)  # like ruff --diff: a pending fix fails CI until it is applied
     elif output is CheckFormat.json:
         typer.echo(result.model_dump_json(indent=2))
     elif output is CheckFormat.sarif:

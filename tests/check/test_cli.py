@@ -103,6 +103,7 @@ def test_sarif_validates_against_the_object_model(project: Path) -> None:
 
 def test_fix_diff_and_baseline(project: Path) -> None:
     diff = cli("check", "--diff", "--no-cache", cwd=project)
+    assert diff.returncode == 1  # a fix is waiting, and the SQL finding remains
     assert "+    return requests.get('https://example.com', timeout=10)" in diff.stdout
     assert "timeout" not in (project / "app.py").read_text()
     written = cli("check", "--write-baseline", "bs.json", "--no-cache", cwd=project)
@@ -111,6 +112,15 @@ def test_fix_diff_and_baseline(project: Path) -> None:
     fixed = cli("check", "--fix", "--no-cache", cwd=project)
     assert fixed.returncode == 1  # the SQL finding has no automatic fix
     assert "timeout=10" in (project / "app.py").read_text()
+
+
+def test_diff_fails_while_a_fix_waits_and_passes_once_applied(tmp_path: Path) -> None:
+    (tmp_path / "client.py").write_text("import requests\nrequests.get('https://example.com')\n")
+    waiting = cli("check", "--diff", "--no-cache", cwd=tmp_path)
+    assert waiting.returncode == 1 and "timeout=10" in waiting.stdout
+    assert cli("check", "--fix", "--no-cache", cwd=tmp_path).returncode == 0
+    done = cli("check", "--diff", "--no-cache", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (0, "", "No fixes to apply.")
 
 
 def test_changed_since_reports_only_changed_lines(project: Path) -> None:

@@ -310,6 +310,12 @@ def add_import(code: str, module: str) -> str:
             insert_at = node.end_lineno or node.lineno
         else:
             break
-    # after a __future__ import / docstring, never before them
-    lines.insert(insert_at, f"import {module}\n")
+    # after a __future__ import / docstring, never before them; set apart from code that
+    # follows it as PEP 8 asks (two blank lines before a top-level def or class)
+    statement = f"import {module}\n"
+    following = lines[insert_at] if insert_at < len(lines) else ""
+    if following.strip() and not following.startswith(("import ", "from ")):
+        top_level_def = following.startswith(("def ", "async def ", "class ", "@"))
+        statement += "\n\n" if top_level_def else "\n"
+    lines.insert(insert_at, statement)
     return "".join(lines)

@@ -428,7 +428,7 @@ class InsecureRandomness(PythonRule):
             "import random\nimport string\n"
             "def make_token():\n"
             "    return ''.join(random.choice(string.ascii_letters) for _ in range(32))\n",
-            fixed="import random\nimport string\nimport secrets\n"
+            fixed="import random\nimport string\nimport secrets\n\n\n"
             "def make_token():\n"
             "    return ''.join(secrets.choice(string.ascii_letters) for _ in range(32))\n",
         ),
@@ -438,7 +438,7 @@ class InsecureRandomness(PythonRule):
         ),
         Invalid(
             "import random\nsalt = random.getrandbits(128)\n",
-            fixed="import random\nimport secrets\nsalt = secrets.randbits(128)\n",
+            fixed="import random\nimport secrets\n\nsalt = secrets.randbits(128)\n",
         ),
         Invalid(
             "from random import choice\nuser.reset_code = choice(ALPHABET)\n",
@@ -596,7 +596,7 @@ class NonConstantTimeCompare(PythonRule):
     invalid = (
         Invalid(
             "def verify(signature, expected):\n    return signature == expected\n",
-            fixed="import hmac\ndef verify(signature, expected):\n"
+            fixed="import hmac\n\n\ndef verify(signature, expected):\n"
             "    return hmac.compare_digest(signature, expected)\n",
         ),
         Invalid(
@@ -610,7 +610,7 @@ class NonConstantTimeCompare(PythonRule):
         ),
         Invalid(
             "if request.headers.get('X-Api-Key') == settings.api_key:\n    pass\n",
-            fixed="import hmac\nif hmac.compare_digest(request.headers.get('X-Api-Key'), "
+            fixed="import hmac\n\nif hmac.compare_digest(request.headers.get('X-Api-Key'), "
             "settings.api_key):\n    pass\n",
         ),
     )

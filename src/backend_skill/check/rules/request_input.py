@@ -600,7 +600,7 @@ class JinjaAutoescapeOff(PythonRule):
         ),
         Invalid(
             "from jinja2 import Environment\nenv = Environment(autoescape=False)\n",
-            fixed="from jinja2 import Environment\nimport jinja2\n"
+            fixed="from jinja2 import Environment\nimport jinja2\n\n"
             "env = Environment(autoescape=jinja2.select_autoescape())\n",
         ),
     )

@@ -81,7 +81,7 @@ class RetryWithoutStop(PythonRule):
         Invalid(
             "from tenacity import retry, wait_random_exponential\n"
             "@retry(wait=wait_random_exponential(max=10))\ndef call(): ...\n",
-            fixed="from tenacity import retry, wait_random_exponential\nimport tenacity\n"
+            fixed="from tenacity import retry, wait_random_exponential\nimport tenacity\n\n\n"
             "@retry(wait=wait_random_exponential(max=10), stop=tenacity.stop_after_attempt(3))\n"
             "def call(): ...\n",
         ),
