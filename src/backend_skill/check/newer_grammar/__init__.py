@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import warnings
 
-from backend_skill.check.newer_grammar.translate import translate
+from backend_skill.check.newer_grammar.translate import Unreadable, translate
 
 __all__ = ["NewerSyntaxError", "parse_python"]
 
@@ -43,15 +43,11 @@ def parse_python(source: str, path: str = "<unknown>") -> ast.Module:
 def _translated(source: str) -> ast.Module | None:
     """The translated tree when the file uses newer syntax, else None (a real syntax error)."""
     try:
-        import libcst
-
-        module = libcst.parse_module(source)
-    except Exception:  # libcst cannot read it either: the ast error stands
+        result = translate(source)
+    except Unreadable:  # libcst cannot read it either: the ast error stands
         return None
-    try:
-        result = translate(source, module)
     except Exception as error:  # a construct the translation does not know
         raise NewerSyntaxError(f"{type(error).__name__}: {error}") from error
-    # libcst accepts some code that no Python compiles (`f() = 1`): unless a newer feature
-    # explains why ast refused the file, its error is the real one.
+    # Should libcst accept code that no Python compiles, ast's error is the real one unless a
+    # newer feature explains why ast refused the file.
     return result.tree if result.newer_features else None
