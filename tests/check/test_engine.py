@@ -83,6 +83,36 @@ def test_inline_suppression_by_rule_and_for_all(tmp_path: Path) -> None:
     assert [(f.rule_id, f.location.line) for f in findings] == [("BS401", 3)]
 
 
+def test_form_feeds_and_unicode_separators_do_not_shift_lines(tmp_path: Path) -> None:
+    # str.splitlines breaks at \f and \u2028; Python, git and editors do not
+    (tmp_path / "app.py").write_text(
+        "import os\n\x0c\ndef f(x):\n    os.system(x)  # backend-skill: ignore[BS102]\n"
+        "SEP = '\u2028'\n\ndef g(x):\n    os.system(x)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "client.js").write_text(
+        "const sep = '\u2028';\x0c\nconst agent = new https.Agent({ rejectUnauthorized: false });\n",
+        encoding="utf-8",
+    )
+    found = [
+        (f.location.path, f.location.line, f.source_line.strip())
+        for f in run(tmp_path).result.findings
+    ]
+    assert found == [
+        ("app.py", 8, "os.system(x)"),
+        ("client.js", 2, "const agent = new https.Agent({ rejectUnauthorized: false });"),
+    ]
+
+
+def test_fixes_land_on_the_right_line_after_a_form_feed(tmp_path: Path) -> None:
+    path = tmp_path / "client.py"
+    path.write_text("import requests\n\x0c\n\ndef f(u):\n    return requests.get(u)\n")
+    assert run(tmp_path, fix_mode="write").result.fixed_files == ["client.py"]
+    assert path.read_text() == (
+        "import requests\n\x0c\n\ndef f(u):\n    return requests.get(u, timeout=10)\n"
+    )
+
+
 def test_syntax_error_is_one_finding_with_position(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("x = 1\ndef f(:\n    pass\n")
     findings = run(tmp_path).result.findings

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from backend_skill.check import flow
+from backend_skill.check.lines import split_lines
 
 if TYPE_CHECKING:
     from backend_skill.check.rule import Rule
@@ -51,7 +52,7 @@ class FileContext:
     def __init__(self, path: str, source: str, tree: ast.Module) -> None:
         self.path = path  # relative to the project root, forward slashes
         self.source = source
-        self.lines = source.splitlines()
+        self.lines = split_lines(source)
         self.tree = tree
         self.findings: list[RawFinding] = []
         self.facts: dict[str, list[Any]] = {}
@@ -203,10 +204,10 @@ class TextContext:
     path: str
     text: str
     findings: list[RawFinding] = field(default_factory=list)
+    lines: list[str] = field(init=False)  # split once: every text rule reads them
 
-    @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
+    def __post_init__(self) -> None:
+        self.lines = split_lines(self.text)
 
     def report_at(
         self, rule: Rule, line: int, column: int, end_column: int, message: str | None = None

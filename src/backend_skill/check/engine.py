@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend_skill.check.context import FileContext, RawFinding, Span, TextContext
+from backend_skill.check.lines import split_lines
 from backend_skill.check.newer_grammar import NewerSyntaxError, parse_python
 from backend_skill.check.rule import PythonRule, Rule, TextRule
 
@@ -124,9 +125,8 @@ def analyze_text(path: str, text: str, dispatch: Dispatch) -> FileResult:
     ctx = TextContext(path, text)
     for rule in dispatch.text_rules:
         rule.check_text(ctx)
-    lines = text.splitlines()
-    findings = _unsuppressed(ctx.findings, lines)
-    return FileResult(findings, lines=quoted_lines(findings, lines))
+    findings = _unsuppressed(ctx.findings, ctx.lines)
+    return FileResult(findings, lines=quoted_lines(findings, ctx.lines))
 
 
 def quoted_lines(findings: list[RawFinding], lines: list[str]) -> dict[int, str]:
@@ -205,7 +205,7 @@ def _syntax_error(path: str, source: str, error: SyntaxError) -> FileResult:
     message = f"Syntax error: {reason}. The file cannot be checked until it parses."
     span = Span(line, column, line, column + 1)
     findings = [RawFinding(SYNTAX_ERROR_RULE, message, span)]
-    return FileResult(findings, lines=quoted_lines(findings, source.splitlines()))
+    return FileResult(findings, lines=quoted_lines(findings, split_lines(source)))
 
 
 def suppressed_ids(line: str) -> set[str] | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from backend_skill.check.context import FixContext, RawFinding, Span
 from backend_skill.check.engine import Dispatch, analyze_python
+from backend_skill.check.lines import split_lines_keepends
 from backend_skill.check.newer_grammar import NewerSyntaxError, parse_python
 from backend_skill.check.rule import PythonRule, Rule
 
@@ -95,7 +96,7 @@ def fix_each(
 
 def _line_offsets(source: str) -> list[int]:
     offsets = [0]
-    for line in source.splitlines(keepends=True):
+    for line in split_lines_keepends(source):
         offsets.append(offsets[-1] + len(line))
     return offsets
 
@@ -173,8 +174,8 @@ def fix_all(
 def unified_diff(path: str, before: str, after: str) -> str:
     """A unified diff; only the window between the common head and tail is compared, so a
     one-line fix in a long file costs little."""
-    old = before.splitlines(keepends=True)
-    new = after.splitlines(keepends=True)
+    old = split_lines_keepends(before)
+    new = split_lines_keepends(after)
     head = 0
     limit = min(len(old), len(new))
     while head < limit and old[head] == new[head]:
@@ -298,7 +299,7 @@ def add_import(code: str, module: str) -> str:
             a.name == module and a.asname is None for a in node.names
         ):
             return code
-    lines = code.splitlines(keepends=True)
+    lines = split_lines_keepends(code)
     insert_at = 0
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)) or (

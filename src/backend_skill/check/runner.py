@@ -18,6 +18,7 @@ from backend_skill.check.config import Config, find_config
 from backend_skill.check.context import RawFinding
 from backend_skill.check.engine import Dispatch, FileResult, analyze_python, analyze_text
 from backend_skill.check.files import Discovery, FileKind, Target, decode, discover
+from backend_skill.check.lines import split_lines
 from backend_skill.check.models import CheckFinding, CheckResult, Notice, Summary
 from backend_skill.check.project import ProjectView
 from backend_skill.check.registry import all_rules, select_rules
@@ -332,7 +333,7 @@ class _Quoted:
         lines = self.split.get(path)
         if lines is None:
             source = self.sources.get(path)
-            lines = self.split[path] = source.splitlines() if source is not None else []
+            lines = self.split[path] = split_lines(source) if source is not None else []
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 

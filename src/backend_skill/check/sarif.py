@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from backend_skill import __version__
+from backend_skill.check.lines import split_lines_keepends
 from backend_skill.check.models import CheckFinding, CheckResult
 from backend_skill.check.registry import all_rules
 from backend_skill.check.rule import Rule
@@ -139,7 +140,7 @@ def _replacements(diff: str, source: str | None) -> list[dict[str, Any]]:
     """Whole-line replacements from our unified diff (the source gives the old lines)."""
     if source is None:
         return []
-    before = source.splitlines(keepends=True)
+    before = split_lines_keepends(source)
     after = _patched(before, diff)
     if after is None:
         return []
@@ -163,7 +164,7 @@ def _patched(before: list[str], diff: str) -> list[str] | None:
     """Apply our own unified diff (produced by difflib from this same source)."""
     result: list[str] = []
     position = 0
-    lines = diff.splitlines(keepends=True)
+    lines = split_lines_keepends(diff)
     i = 0
     while i < len(lines) and not lines[i].startswith("@@"):
         i += 1

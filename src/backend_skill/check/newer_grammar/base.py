@@ -7,10 +7,11 @@ PositionProvider counts columns in characters and, like ast, leaves a node's own
 from __future__ import annotations
 
 import ast
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypeVar, cast
+
+from backend_skill.check.lines import split_lines
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 Node = TypeVar("Node", bound=ast.AST)
 Position = tuple[int, int]  # (line, column in characters)
-
-# Python's tokenizer ends lines at \n, \r\n and \r only (str.splitlines also splits at \f, ...).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Base:
@@ -35,7 +33,7 @@ class Base:
         positions = PositionProvider()._gen(wrapper)
         self.where = cast("Mapping[cst.CSTNode, CodeRange]", positions)
         self.module = module
-        self.lines = _LINE_BREAK.split(source)
+        self.lines = split_lines(source)
         self.newer_features: set[str] = set()  # why ast refused the file, e.g. "PEP 701"
 
     # -- positions ---------------------------------------------------------------------------
