@@ -91,7 +91,8 @@ def test_form_feeds_and_unicode_separators_do_not_shift_lines(tmp_path: Path) ->
         encoding="utf-8",
     )
     (tmp_path / "client.js").write_text(
-        "const sep = '\u2028';\x0c\nconst agent = new https.Agent({ rejectUnauthorized: false });\n",
+        "const sep = '\u2028';\x0c\n"
+        "const agent = new https.Agent({ rejectUnauthorized: false });\n",
         encoding="utf-8",
     )
     found = [
