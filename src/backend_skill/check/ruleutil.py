@@ -135,19 +135,26 @@ def name_words(name: str) -> set[str]:
 
 
 def target_names(statement: ast.AST) -> list[str]:
-    """The names an assignment-like statement binds (`self.token = ...` -> ["token"])."""
+    """The names an assignment-like statement binds (`self.token = ...` -> ["token"]).
+
+    Only the bound name counts, not the object it hangs on: `check_token.__name__ = ...` binds
+    `__name__`, and `token_data["grant_type"] = ...` binds `grant_type`.
+    """
     targets: list[ast.AST] = []
     if isinstance(statement, ast.Assign):
         targets = list(statement.targets)
     elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
         targets = [statement.target]
     names = []
-    for target in targets:
-        for node in ast.walk(target):
-            name = name_of(node) if isinstance(node, (ast.Attribute, ast.Subscript)) else None
-            if isinstance(node, ast.Name):
-                names.append(node.id)
-            elif name:
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+        else:
+            name = name_of(target)
+            if name:
                 names.append(name)
     return names
 

@@ -93,6 +93,8 @@ class HardcodedSecret(PythonRule):
         Valid("secret_env_var = 'APP_SECRET'\nerror = {'password': 'must be 12+ characters'}\n"),
         Valid("db.connect(host='db', password=settings.db_password)\n"),
         Valid("password = 'correct-horse-battery'\n", filename="tests/test_login.py"),
+        # the bound name is `grant_type`, not the `token_data` it is stored in
+        Valid("token_data['grant_type'] = 'client_credentials'\n"),
     )
     invalid = (
         Invalid("SECRET_KEY = 'django-insecure-8f#k2@p!x0z'\n"),
