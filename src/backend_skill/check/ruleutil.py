@@ -48,6 +48,18 @@ def const_str(node: ast.AST | None) -> str | None:
     return None
 
 
+def is_prose_string(node: ast.AST, parent: ast.AST | None) -> bool:
+    """A string that is a statement of its own: a docstring, or a bare string used as a comment.
+
+    Its text is documentation (`postgres://user:secret@host/db` as an example), never a value.
+    """
+    return (
+        isinstance(parent, ast.Expr)
+        and isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+    )
+
+
 def name_of(node: ast.AST) -> str | None:
     """The last identifier of a Name/Attribute/Subscript chain: `self.api_token` -> api_token."""
     if isinstance(node, ast.Name):

@@ -9,7 +9,13 @@ from typing import ClassVar
 from backend_skill.check.context import FileContext
 from backend_skill.check.namewords import words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import SECRET_WORDS, const_str, is_secret_name, target_names
+from backend_skill.check.ruleutil import (
+    SECRET_WORDS,
+    const_str,
+    is_prose_string,
+    is_secret_name,
+    target_names,
+)
 from backend_skill.models import Confidence, Severity
 
 PLACEHOLDER = re.compile(
@@ -199,10 +205,20 @@ class CredentialsInUrl(PythonRule):
         Valid("DEFAULT = 'postgresql://app:app@localhost:5432/app'\n"),
         Valid("URL = 'postgresql://${DB_USER}:${DB_PASSWORD}@db/app'\n"),
         Valid("URL = 'redis://cache:6379/0'\n"),
+        Valid(
+            "def parse(url):\n"
+            '    """Split a URL: `https://jo:s3cr3t@example.com/` -> (jo, s3cr3t)."""\n'
+            "    return urlsplit(url)\n"
+        ),
     )
     invalid = (
         Invalid("DATABASE_URL = 'postgresql://orders:pr0d-Pa55@db.internal:5432/orders'\n"),
         Invalid("broker = 'amqp://svc:Xk29fLq8@rabbit.prod.example.com//'\n"),
+        Invalid(
+            "def connect():\n"
+            '    """Open the orders database."""\n'
+            "    return create_engine('postgresql://orders:pr0d-Pa55@db.internal/orders')\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -211,6 +227,8 @@ class CredentialsInUrl(PythonRule):
         text = node.value
         if "://" not in text or "@" not in text or is_test_path(ctx.path):
             return
+        if is_prose_string(node, ctx.parent):
+            return  # a docstring's example URL documents the format; it connects nowhere
         match = URL_CREDENTIALS.search(text)
         if match is None:
             return
