@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from backend_skill.check import flow
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.flow import Origin
 from backend_skill.check.rule import Invalid, PythonRule, Valid
@@ -346,6 +347,27 @@ DESERIALIZERS = frozenset(
 )
 
 
+SERIALIZERS = frozenset(
+    {"pickle.dumps", "cPickle.dumps", "_pickle.dumps", "marshal.dumps", "dill.dumps"}
+)
+
+
+def _round_trip(data: ast.expr, ctx: FileContext) -> bool:
+    """`pickle.loads(pickle.dumps(obj))`, or a local only ever bound to such bytes: the data
+    was serialized here from the program's own object and crossed no trust boundary."""
+    if isinstance(data, ast.Call):
+        return ctx.call_name(data) in SERIALIZERS
+    if not isinstance(data, ast.Name):
+        return False
+    scope = flow.Scope.of(ctx.function or ctx.tree, None)
+    if data.id in scope.parameters or data.id in scope.unknown:
+        return False
+    values = scope.assignments.get(data.id, [])
+    return bool(values) and all(
+        isinstance(v, ast.Call) and ctx.call_name(v) in SERIALIZERS for v in values
+    )
+
+
 class UnsafeDeserialization(PythonRule):
     id = "BS104"
     name = "unsafe-deserialization"
@@ -373,15 +395,34 @@ class UnsafeDeserialization(PythonRule):
     valid = (
         Valid("import json\ndata = json.loads(body)\n"),
         Valid("import pickle\nblob = pickle.dumps(obj)\n"),
+        # a round trip of the program's own object (a copy, a picklability check)
+        Valid("import pickle\ndef clone(obj):\n    return pickle.loads(pickle.dumps(obj))\n"),
+        Valid(
+            "import pickle\n"
+            "def check(obj, proto):\n"
+            "    data = pickle.dumps(obj, proto)\n"
+            "    assert pickle.loads(data) == obj\n"
+        ),
     )
     invalid = (
         Invalid("import pickle\ndef load(raw):\n    return pickle.loads(raw)\n"),
         Invalid("import shelve\ndb = shelve.open('cache')\n"),
         Invalid("from marshal import loads\nobj = loads(data)\n"),
+        # bytes that come back from a cache are not a round trip
+        Invalid(
+            "import pickle\n"
+            "def cached(key, obj):\n"
+            "    data = redis.get(key)\n"
+            "    if data is None:\n"
+            "        data = pickle.dumps(obj)\n"
+            "    return pickle.loads(data)\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Call) and ctx.call_name(node) in DESERIALIZERS:
+            if node.args and _round_trip(node.args[0], ctx):
+                return
             ctx.report(self, node)
 
 
