@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import cst_add_keyword, cst_keyword, has_splat, keyword, own_nodes
+from backend_skill.check.ruleutil import (
+    cst_add_keyword,
+    cst_keyword,
+    has_splat,
+    keyword,
+    name_of,
+    own_nodes,
+)
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -284,6 +291,15 @@ class BareExcept(PythonRule):
         ctx.report(self, node)
 
 
+# Control-flow signals, not errors: their traceback is never shown (the loop ends, the test is
+# skipped, the process exits with the message, the framework answers 404), so there is no
+# cause to chain.
+CONTROL_FLOW_EXCEPTIONS = frozenset(
+    {"StopIteration", "StopAsyncIteration", "SystemExit", "GeneratorExit", "SkipTest"}
+    | {"Http404", "HTTPException"}
+)
+
+
 class RaiseWithoutFrom(PythonRule):
     id = "BS405"
     name = "raise-without-from"
@@ -310,6 +326,20 @@ class RaiseWithoutFrom(PythonRule):
         Valid("try:\n    parse()\nexcept ValueError:\n    raise BadInput('x') from None\n"),
         Valid(
             "try:\n    parse()\nexcept ValueError:\n    def later():\n        raise BadInput('x')\n"
+        ),
+        Valid(
+            "def __next__(self):\n    try:\n        return self.items.pop()\n"
+            "    except IndexError:\n        raise StopIteration\n"
+        ),
+        Valid("try:\n    run()\nexcept ConfigError as err:\n    raise SystemExit(str(err))\n"),
+        Valid(
+            "from fastapi import HTTPException\n"
+            "def get_order(order_id):\n    try:\n        return orders[order_id]\n"
+            "    except KeyError:\n        raise HTTPException(status_code=404)\n"
+        ),
+        Valid(
+            "import unittest\ntry:\n    import numpy\nexcept ImportError:\n"
+            "    raise unittest.SkipTest('needs numpy')\n"
         ),
     )
     invalid = (
@@ -343,6 +373,9 @@ class RaiseWithoutFrom(PythonRule):
         if isinstance(node.exc, ast.Name) and (
             node.exc.id == handler.name or not node.exc.id[:1].isupper()
         ):
+            return
+        raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if name_of(raised) in CONTROL_FLOW_EXCEPTIONS:
             return
         ctx.report(self, node, fix_node=handler)
 
