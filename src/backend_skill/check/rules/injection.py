@@ -448,6 +448,14 @@ XML_PARSERS = frozenset(
 )
 
 
+# Parsers whose first argument is the document itself (not a file or a stream).
+XML_STRING_PARSERS = frozenset(
+    name
+    for name in XML_PARSERS
+    if name.rsplit(".", 1)[-1] in {"fromstring", "XML", "fromstringlist", "parseString"}
+)
+
+
 class XmlStdlibParser(PythonRule):
     id = "BS106"
     name = "xml-unsafe-parser"
@@ -471,13 +479,32 @@ class XmlStdlibParser(PythonRule):
     valid = (
         Valid("from defusedxml.ElementTree import fromstring\nroot = fromstring(body)\n"),
         Valid("import xml.etree.ElementTree as ET\nroot = ET.Element('feed')\n"),
+        # a document written in the code is not input: nobody else can add entities to it
+        Valid(
+            "import xml.etree.ElementTree as ET\nroot = ET.fromstring('<feed><entry/></feed>')\n"
+        ),
+        Valid(
+            "from xml.dom import minidom\n"
+            "ENVELOPE = '<Envelope><Body/></Envelope>'\n"
+            "def envelope():\n    return minidom.parseString(ENVELOPE)\n"
+        ),
     )
     invalid = (
         Invalid("import xml.etree.ElementTree as ET\nroot = ET.fromstring(body)\n"),
         Invalid("from xml.dom import minidom\ndoc = minidom.parseString(payload)\n"),
         Invalid("from lxml import etree\ntree = etree.parse(upload)\n"),
+        Invalid(
+            "import xml.etree.ElementTree as ET\n"
+            "def feed(name):\n    return ET.fromstring(f'<feed title=\"{name}\"/>')\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, ast.Call) and ctx.call_name(node) in XML_PARSERS:
-            ctx.report(self, node)
+        if not isinstance(node, ast.Call):
+            return
+        name = ctx.call_name(node)
+        if name not in XML_PARSERS:
+            return
+        if name in XML_STRING_PARSERS and node.args and ctx.origin(node.args[0]) == Origin.CONSTANT:
+            return
+        ctx.report(self, node)
