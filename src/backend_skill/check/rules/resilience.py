@@ -186,6 +186,23 @@ SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep"}
 JITTER_NAMES = frozenset({"random", "uniform", "jitter", "backoff", "expo", "exponential"})
 
 
+def _loop_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """A loop body's nodes, without nested functions or nested loops: a sleep belongs to the
+    innermost loop around it, so an outer loop does not report it a second time."""
+    loops = (ast.For, ast.While, ast.AsyncFor)
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, loops):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
 class RetryWithFixedSleep(PythonRule):
     id = "BS402"
     name = "retry-without-backoff"
@@ -225,6 +242,16 @@ class RetryWithFixedSleep(PythonRule):
             "        try:\n            return call()\n        except ConnectionError:\n"
             "            time.sleep(2)\n"
         ),
+        # one retry loop inside a loop over addresses: one finding (gunicorn/sock.py:194)
+        Invalid(
+            "import time\n"
+            "def bind(addresses):\n"
+            "    for addr in addresses:\n"
+            "        for attempt in range(5):\n"
+            "            try:\n                sock = listen(addr)\n            except OSError:\n"
+            "                time.sleep(1)\n"
+            "            else:\n                break\n"
+        ),
         Invalid(
             "import asyncio\n"
             "async def fetch():\n"
@@ -237,7 +264,7 @@ class RetryWithFixedSleep(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
             return
-        nodes = own_nodes(node.body)
+        nodes = _loop_nodes(node.body)
         tries = [n for n in nodes if isinstance(n, ast.Try)]
         if not tries or not any(
             isinstance(inner, (ast.Return, ast.Break))
