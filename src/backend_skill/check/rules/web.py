@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.namewords import values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.rules.secrets import is_test_path
 from backend_skill.check.ruleutil import (
@@ -172,6 +173,21 @@ COOKIE_SETTINGS_FALSE = frozenset(
 )
 
 
+def _flag_off(flag: ast.keyword | None, ctx: FileContext) -> bool:
+    """Is a cookie flag missing, or switched off by a literal here? A flag passed from
+    settings or a variable (`secure=settings.SESSION_COOKIE_SECURE`, `secure=request.is_secure`)
+    is decided by configuration, which the settings checks see, not by this call."""
+    if flag is None:
+        return True
+    value = flag.value
+    literals: list[ast.expr] = [value]
+    if isinstance(value, ast.Name):
+        literals = values_of(value.id, ctx)
+    if not literals or not all(isinstance(v, ast.Constant) for v in literals):
+        return False
+    return any(not v.value for v in literals if isinstance(v, ast.Constant))
+
+
 class InsecureCookie(PythonRule):
     id = "BS302"
     name = "insecure-cookie"
@@ -200,6 +216,16 @@ class InsecureCookie(PythonRule):
             "from fastapi import Response\n"
             "response.set_cookie('session', sid, secure=True, httponly=True)\n"
         ),
+        # the flags come from settings: configuration decides them (django sessions middleware)
+        Valid(
+            "response.set_cookie(\n"
+            "    settings.SESSION_COOKIE_NAME,\n"
+            "    request.session.session_key,\n"
+            "    secure=settings.SESSION_COOKIE_SECURE or None,\n"
+            "    httponly=settings.SESSION_COOKIE_HTTPONLY or None,\n"
+            "    samesite=settings.SESSION_COOKIE_SAMESITE,\n"
+            ")\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -215,6 +241,12 @@ class InsecureCookie(PythonRule):
             fixable=False,
         ),
         Invalid("SESSION_COOKIE_SECURE = False\n", fixable=False),
+        Invalid(
+            "def login(resp, sid):\n"
+            "    secure = False\n"
+            "    resp.set_cookie('session', sid, secure=secure, httponly=True, samesite='lax')\n",
+            fixable=False,
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -239,7 +271,7 @@ class InsecureCookie(PythonRule):
         missing = []
         explicit_off = False
         secure = keyword(node, "secure")
-        if secure is None or not is_const(secure.value, True):
+        if _flag_off(secure, ctx):
             missing.append("Secure")
             explicit_off |= secure is not None
         httponly = keyword(node, "httponly")
@@ -247,7 +279,7 @@ class InsecureCookie(PythonRule):
         readable = cookie_name is not None and any(
             marker in cookie_name.lower() for marker in ("csrf", "xsrf")
         )
-        if not readable and (httponly is None or not is_const(httponly.value, True)):
+        if not readable and _flag_off(httponly, ctx):
             missing.append("HttpOnly")
             explicit_off |= httponly is not None
         samesite = keyword(node, "samesite")
