@@ -76,7 +76,17 @@ class Scope:
                 combined = ast.BinOp(left=node.target, op=node.op, right=node.value)
                 self.assignments.setdefault(node.target.id, []).append(combined)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._unknown(node.target)
+                if (
+                    isinstance(node.target, ast.Name)
+                    and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set))
+                    and node.iter.elts
+                ):
+                    # `for cmd in ("ver", "cmd /c ver")`: the name holds each element in turn
+                    for element in node.iter.elts:
+                        value = element.value if isinstance(element, ast.Starred) else element
+                        self.assignments.setdefault(node.target.id, []).append(value)
+                else:
+                    self._unknown(node.target)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._unknown(node.optional_vars)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -253,6 +253,13 @@ class ShellCommandInjection(PythonRule):
             "def f(name):\n"
             "    subprocess.run(['grep', name, 'log.txt'], shell=False)\n"
         ),
+        # each command of a literal list in turn (platform.py, mcp/cli/cli.py)
+        Valid(
+            "import subprocess\n"
+            "def windows_version():\n"
+            "    for cmd in ('ver', 'command /c ver', 'cmd /c ver'):\n"
+            "        return subprocess.check_output(cmd, shell=True, text=True)\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -262,6 +269,12 @@ class ShellCommandInjection(PythonRule):
         ),
         Invalid("import os\ndef ping(host):\n    os.system('ping -c 1 ' + host)\n"),
         Invalid("import os\ndef f(request):\n    os.popen(request.args['cmd'])\n"),
+        Invalid(
+            "import subprocess\n"
+            "def run_all(extra):\n"
+            "    for cmd in ('make', extra):\n"
+            "        subprocess.run(cmd, shell=True)\n"
+        ),
         Invalid(
             "from subprocess import check_output\n"
             "def f(ref):\n"
