@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.namewords import values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
     cst_add_keyword,
@@ -313,8 +314,23 @@ class BareExcept(PythonRule):
     valid = (
         Valid("try:\n    work()\nexcept Exception:\n    logger.exception('failed')\n"),
         Valid("try:\n    work()\nexcept:\n    rollback()\n    raise\n"),
+        Valid(
+            "try:\n    obj.handle_read_event()\nexcept (KeyboardInterrupt, SystemExit):\n"
+            "    raise\nexcept:\n    obj.handle_error()\n"
+        ),
+        Valid(
+            "_reraised = (ExitNow, KeyboardInterrupt, SystemExit)\n"
+            "def read(obj):\n"
+            "    try:\n        obj.handle_read_event()\n    except _reraised:\n        raise\n"
+            "    except:\n        obj.handle_error()\n"
+        ),
     )
-    invalid = (Invalid("try:\n    work()\nexcept:\n    logger.error('failed')\n"),)
+    invalid = (
+        Invalid("try:\n    work()\nexcept:\n    logger.error('failed')\n"),
+        Invalid(
+            "try:\n    work()\nexcept ValueError:\n    raise\nexcept:\n    logger.error('failed')\n"
+        ),
+    )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, ast.ExceptHandler) or node.type is not None:
@@ -324,7 +340,37 @@ class BareExcept(PythonRule):
             return  # cleanup, then re-raise: the idiom bare except is for
         if all(_is_noop(statement) for statement in node.body):
             return  # BS403 reports the swallowed case
+        if _stop_signals_reraised_before(node, ctx):
+            return
         ctx.report(self, node)
+
+
+STOP_SIGNALS = frozenset({"KeyboardInterrupt", "SystemExit", "BaseException"})
+
+
+def _stop_signals_reraised_before(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """`except (KeyboardInterrupt, SystemExit): raise` ahead of the bare except (asyncore's
+    `except _reraised_exceptions: raise`): the stop signals never reach it."""
+    owner = ctx.parent
+    if not isinstance(owner, (ast.Try, ast.TryStar)):
+        return False
+    for earlier in owner.handlers:
+        if earlier is handler:
+            return False
+        body = earlier.body
+        if not (len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is None):
+            continue
+        kinds: list[ast.expr] = [] if earlier.type is None else [earlier.type]
+        if isinstance(earlier.type, ast.Name) and not earlier.type.id[:1].isupper():
+            kinds = values_of(earlier.type.id, ctx)  # a tuple kept in a module variable
+        names = {
+            name_of(e)
+            for kind in kinds
+            for e in (kind.elts if isinstance(kind, ast.Tuple) else [kind])
+        }
+        if names & STOP_SIGNALS:
+            return True
+    return False
 
 
 # Control-flow signals, not errors: their traceback is never shown (the loop ends, the test is
