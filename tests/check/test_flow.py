@@ -45,3 +45,61 @@ def _origin(source: str) -> flow.Origin:
 )
 def test_loop_over_literals(source: str, expected: flow.Origin) -> None:
     assert _origin(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # psycopg's sql.SQL(template).format(sql.Identifier(x)) is as safe as its template
+        (
+            "def f(c, t):\n    c.run(sql.SQL('SELECT * FROM {}').format(sql.Identifier(t)))\n",
+            flow.Origin.CONSTANT,
+        ),
+        (
+            "def f(c, t):\n    q = sql.SQL('DELETE FROM {}')\n"
+            "    c.run(q.format(sql.Identifier(t)))\n",
+            flow.Origin.CONSTANT,
+        ),
+        (
+            "def f(c):\n    c.run(sql.SQL(', ').join([sql.Identifier('a'), sql.Literal(1)]))\n",
+            flow.Origin.CONSTANT,
+        ),
+        (
+            "def f(c, t):\n    c.run(sql.SQL(t).format(sql.Identifier('x')))\n",
+            flow.Origin.PARAMETER,
+        ),
+        (
+            "def f(c, t):\n    c.run(sql.SQL('{}').format(sql.SQL(t)))\n",
+            flow.Origin.PARAMETER,
+        ),
+        # a str.format is still a string built from its arguments
+        ("def f(c, t):\n    c.run('SELECT * FROM {}'.format(t))\n", flow.Origin.BUILT),
+    ],
+)
+def test_sql_composition(source: str, expected: flow.Origin) -> None:
+    assert _origin(source) == expected
+
+
+def _sanitized(source: str, sanitizers: frozenset[str]) -> flow.Origin:
+    tree = ast.parse(source)
+    function = [n for n in tree.body if isinstance(n, ast.FunctionDef)][-1]
+    call = next(
+        n
+        for n in ast.walk(function)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run"
+    )
+    return flow.sanitized_origin(call.args[0], function, tree, sanitizers)
+
+
+def test_sanitizers_are_per_sink() -> None:
+    sql = frozenset({"quote_name", "int"})
+    shell = frozenset({"shlex.quote"})
+    quoted = "def f(c, t):\n    c.run('DROP TABLE %s' % c.ops.quote_name(t))\n"
+    assert _sanitized(quoted, sql) == flow.Origin.CONSTANT
+    assert _sanitized(quoted, shell) == flow.Origin.BUILT
+    shell_quoted = "import shlex\ndef f(c, p):\n    c.run('ls ' + shlex.quote(p))\n"
+    assert _sanitized(shell_quoted, shell) == flow.Origin.CONSTANT
+    # `quote` from elsewhere (urllib.parse.quote) is not shell quoting
+    assert _sanitized("def f(c, p):\n    c.run('ls ' + quote(p))\n", shell) == flow.Origin.BUILT
+    mixed = "def f(c, t, n):\n    c.run(f'SELECT * FROM {c.quote_name(t)} WHERE n = {n}')\n"
+    assert _sanitized(mixed, sql) == flow.Origin.BUILT

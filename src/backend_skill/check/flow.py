@@ -41,10 +41,16 @@ class Scope:
     parameters: frozenset[str] = frozenset()
     unknown: set[str] = field(default_factory=set)  # loop targets, with-as, unpacking
     parent: Scope | None = None
+    # Callees whose result is safe for the sink a rule asks about, so they count as constant
+    # (see `sanitized_origin`): `quote_name` matches `connection.ops.quote_name(...)`,
+    # `shlex.quote` matches `shlex.quote(...)` as written.
+    sanitizers: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, owner: ast.AST, parent: Scope | None) -> Scope:
-        scope = cls(parent=parent)
+    def of(
+        cls, owner: ast.AST, parent: Scope | None, sanitizers: frozenset[str] = frozenset()
+    ) -> Scope:
+        scope = cls(parent=parent, sanitizers=sanitizers)
         if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             args = owner.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
@@ -186,8 +192,74 @@ def _binop_origin(expr: ast.BinOp, scope: Scope, depth: int, seen: frozenset[str
     return max(left, right)
 
 
+def sanitized_origin(
+    expr: ast.AST, function: ast.AST | None, module: ast.Module, sanitizers: frozenset[str]
+) -> Origin:
+    """The origin of `expr` when the `sanitizers` make a value safe for one kind of sink
+    (`connection.ops.quote_name(table)` in SQL, `shlex.quote(path)` in a shell command).
+
+    Builds its scopes afresh: ask only after the plain origin said the value is dynamic."""
+    module_scope = Scope.of(module, None, sanitizers)
+    scope = module_scope if function is None else Scope.of(function, module_scope, sanitizers)
+    return origin(expr, scope)
+
+
+def _sanitizer(func: ast.expr, sanitizers: frozenset[str]) -> bool:
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    dotted = ".".join(reversed(parts))
+    return any(dotted == name or dotted.endswith("." + name) for name in sanitizers)
+
+
+def _callee(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _sql_composition(
+    expr: ast.AST, scope: Scope, depth: int, seen: frozenset[str]
+) -> Origin | None:
+    """psycopg's `sql.SQL(template)`, whose `.format()`/`.join()` fill in `sql.Identifier` and
+    `sql.Literal` objects the driver quotes: as safe as its template. None if `expr` is not one."""
+    if isinstance(expr, ast.Call) and _callee(expr) == "SQL":
+        return origin(expr.args[0], scope, depth, seen) if expr.args else Origin.CONSTANT
+    if isinstance(expr, ast.Name) and expr.id not in seen and expr.id not in scope.parameters:
+        values = scope.assignments.get(expr.id)
+        if values and expr.id not in scope.unknown:
+            found = [_sql_composition(v, scope, depth, seen | {expr.id}) for v in values]
+            if all(f is not None for f in found):
+                return max(f for f in found if f is not None)
+    return None
+
+
+def _composable_origin(arg: ast.AST, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
+    """An argument of `sql.SQL(...).format()`: quoted objects are safe, nested SQL is its
+    template, anything else counts as itself."""
+    if isinstance(arg, ast.Call) and _callee(arg) in {"Identifier", "Literal", "Placeholder"}:
+        return Origin.CONSTANT
+    nested = _sql_composition(arg, scope, depth, seen)
+    return nested if nested is not None else origin(arg, scope, depth, seen)
+
+
 def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
     func = call.func
+    if scope.sanitizers and _sanitizer(func, scope.sanitizers):
+        return Origin.CONSTANT
+    if isinstance(func, ast.Attribute) and func.attr in {"format", "join"}:
+        template = _sql_composition(func.value, scope, depth, seen)
+        if template is not None:
+            parts = [*call.args, *(k.value for k in call.keywords)]
+            if (
+                func.attr == "join"
+                and call.args
+                and isinstance(call.args[0], (ast.List, ast.Tuple))
+            ):
+                parts = list(call.args[0].elts)
+            return max([template, *(_composable_origin(a, scope, depth, seen) for a in parts)])
     if isinstance(func, ast.Attribute):
         receiver = origin(func.value, scope, depth, seen)
         if func.attr == "format":

@@ -22,6 +22,22 @@ SQL_FUNCTIONS = frozenset(
 )
 
 
+# Safe to splice into SQL text: quoted identifiers (Django's connection.ops.quote_name,
+# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier) and numbers.
+SQL_SANITIZERS = frozenset(
+    {"quote_name", "quote_ident", "quote_identifier", "escape_identifier", "int", "float", "len"}
+)
+# Safe to splice into a shell command line: shell-quoted words, and numbers.
+SHELL_SANITIZERS = frozenset({"shlex.quote", "shlex.join", "pipes.quote", "int", "float"})
+
+
+def _dynamic_sql(expr: ast.AST, ctx: FileContext) -> bool:
+    if not ctx.is_dynamic_string(expr):
+        return False
+    sanitized = flow.sanitized_origin(expr, ctx.function, ctx.tree, SQL_SANITIZERS)
+    return sanitized in (Origin.BUILT, Origin.REQUEST)
+
+
 class SqlBuiltFromStrings(PythonRule):
     id = "BS101"
     name = "sql-built-from-strings"
@@ -66,6 +82,22 @@ class SqlBuiltFromStrings(PythonRule):
             "session.execute(stmt, {'id': order_id})\n"
         ),
         Valid("def run(cur, sql):\n    cur.execute(sql)\n"),
+        # identifiers quoted by the driver or the ORM, numbers coerced with int()
+        Valid(
+            "from psycopg2 import sql\n"
+            "def purge(cur, table, days):\n"
+            "    query = sql.SQL('DELETE FROM {} WHERE age > %s').format(sql.Identifier(table))\n"
+            "    cur.execute(query, (days,))\n"
+        ),
+        Valid(
+            "from django.db import connection\n"
+            "def describe(cursor, table):\n"
+            "    cursor.execute('DESCRIBE %s' % connection.ops.quote_name(table))\n"
+        ),
+        Valid(
+            "def page(cur, limit):\n"
+            "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -87,6 +119,16 @@ class SqlBuiltFromStrings(PythonRule):
             "    return User.objects.raw('SELECT * FROM u WHERE n = ' + request.GET['n'])\n"
         ),
         Invalid("def f(qs, order):\n    return qs.extra(where=[f'state = {order}'])\n"),
+        # quoting the table does not make the rest of the text safe
+        Invalid(
+            "def f(cur, ops, table, name):\n"
+            "    cur.execute(f\"SELECT * FROM {ops.quote_name(table)} WHERE n = '{name}'\")\n"
+        ),
+        Invalid(
+            "from psycopg2 import sql\n"
+            "def f(cur, request):\n"
+            "    cur.execute(sql.SQL(request.args['q']).format(sql.Identifier('t')))\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -104,11 +146,11 @@ class SqlBuiltFromStrings(PythonRule):
                 if isinstance(value, (ast.List, ast.Tuple, ast.Dict)):
                     items = value.values if isinstance(value, ast.Dict) else value.elts
                     for item in items:
-                        if item is not None and ctx.is_dynamic_string(item):
+                        if item is not None and _dynamic_sql(item, ctx):
                             ctx.report(self, node)
                             return
             return
-        if query is not None and ctx.is_dynamic_string(query):
+        if query is not None and _dynamic_sql(query, ctx):
             ctx.report(self, node)
 
 
@@ -253,6 +295,11 @@ class ShellCommandInjection(PythonRule):
             "def f(name):\n"
             "    subprocess.run(['grep', name, 'log.txt'], shell=False)\n"
         ),
+        Valid(
+            "import os, shlex\n"
+            "def page(path, lines):\n"
+            "    os.system('head -n %d %s' % (int(lines), shlex.quote(path)))\n"
+        ),
         # each command of a literal list in turn (platform.py, mcp/cli/cli.py)
         Valid(
             "import subprocess\n"
@@ -288,15 +335,21 @@ class ShellCommandInjection(PythonRule):
             return
         name = ctx.call_name(node)
         if name in SHELL_FUNCTIONS:
-            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            if _dynamic_command(node.args[0], ctx):
                 ctx.report(self, node)
             return
         if name in SUBPROCESS_CALLS:
             shell = keyword(node, "shell")
             if shell is None or is_const(shell.value, False):
                 return
-            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            if _dynamic_command(node.args[0], ctx):
                 ctx.report(self, node)
+
+
+def _dynamic_command(expr: ast.AST, ctx: FileContext) -> bool:
+    if ctx.origin(expr) == Origin.CONSTANT:
+        return False
+    return flow.sanitized_origin(expr, ctx.function, ctx.tree, SHELL_SANITIZERS) != Origin.CONSTANT
 
 
 class DynamicCodeExecution(PythonRule):
