@@ -9,15 +9,21 @@ import pytest
 from backend_skill.check import flow
 
 
-def _origin(source: str) -> flow.Origin:
-    """Origin of the argument of `c.run(...)` in the last function of `source`."""
-    tree = ast.parse(source)
-    function = [n for n in tree.body if isinstance(n, ast.FunctionDef)][-1]
-    call = next(
+def _last_run(function: ast.FunctionDef) -> ast.Call:
+    """The last `c.run(...)` call, in source order."""
+    calls = [
         n
         for n in ast.walk(function)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run"
-    )
+    ]
+    return max(calls, key=lambda call: (call.lineno, call.col_offset))
+
+
+def _origin(source: str) -> flow.Origin:
+    """Origin of the argument of the last `c.run(...)` in the last function of `source`."""
+    tree = ast.parse(source)
+    function = [n for n in tree.body if isinstance(n, ast.FunctionDef)][-1]
+    call = _last_run(function)
     return flow.origin(call.args[0], flow.Scope.of(function, flow.Scope.of(tree, None)))
 
 
@@ -83,12 +89,7 @@ def test_sql_composition(source: str, expected: flow.Origin) -> None:
 def _sanitized(source: str, sanitizers: frozenset[str]) -> flow.Origin:
     tree = ast.parse(source)
     function = [n for n in tree.body if isinstance(n, ast.FunctionDef)][-1]
-    call = next(
-        n
-        for n in ast.walk(function)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run"
-    )
-    return flow.sanitized_origin(call.args[0], function, tree, sanitizers)
+    return flow.sanitized_origin(_last_run(function).args[0], function, tree, sanitizers)
 
 
 def test_sanitizers_are_per_sink() -> None:
@@ -103,3 +104,49 @@ def test_sanitizers_are_per_sink() -> None:
     assert _sanitized("def f(c, p):\n    c.run('ls ' + quote(p))\n", shell) == flow.Origin.BUILT
     mixed = "def f(c, t, n):\n    c.run(f'SELECT * FROM {c.quote_name(t)} WHERE n = {n}')\n"
     assert _sanitized(mixed, sql) == flow.Origin.BUILT
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # the nearest assignment before the use in the same block decides (sqlite3/dump.py:76)
+        (
+            "def f(c, x):\n    q = 'SELECT ' + x\n    c.run(q)\n    q = 'SELECT 1'\n    c.run(q)\n",
+            flow.Origin.CONSTANT,
+        ),
+        ("def f(c, q):\n    q = 'SELECT 1'\n    c.run(q)\n", flow.Origin.CONSTANT),
+        ("def f(c, q):\n    q = q + ' LIMIT 1'\n    c.run(q)\n", flow.Origin.BUILT),
+        (
+            "def f(c, x):\n    q = 'a'\n    with c:\n        q = 'b'\n        c.run(q)\n",
+            flow.Origin.CONSTANT,
+        ),
+        # anything that may rebind the name in between keeps every assignment in play
+        (
+            "def f(c, x):\n    q = 'a'\n    if x:\n        q = x\n    c.run(q)\n",
+            flow.Origin.PARAMETER,
+        ),
+        ("def f(c, x):\n    q = 'a'\n    q += x\n    c.run(q)\n", flow.Origin.BUILT),
+        (
+            "def f(c, x):\n    q = 'a'\n    for i in x:\n        c.run(q)\n        q = 'b' + i\n",
+            flow.Origin.BUILT,
+        ),
+        (
+            "def f(c, x):\n    q = 'a'\n    while c.more():\n        c.run(q)\n        q = x\n",
+            flow.Origin.PARAMETER,
+        ),
+        (
+            "def f(c, x):\n    q = 'a'\n    try:\n        q = x\n        c.go()\n"
+            "    except E:\n        c.run(q)\n",
+            flow.Origin.PARAMETER,
+        ),
+        ("def f(c, x):\n    q = 'a'\n    with x as q:\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        ("def f(c, x):\n    q = 'a'\n    if (q := x):\n        c.run(q)\n", flow.Origin.PARAMETER),
+        (
+            "def f(c, x):\n    q = 'a'\n    def g():\n        return x\n    c.run(q)\n",
+            flow.Origin.CONSTANT,
+        ),
+        ("def f(c, x):\n    q = 'a'\n    c.run([q for q in x])\n", flow.Origin.UNKNOWN),
+    ],
+)
+def test_straight_line_assignments(source: str, expected: flow.Origin) -> None:
+    assert _origin(source) == expected
