@@ -94,6 +94,14 @@ class SqlBuiltFromStrings(PythonRule):
             "def describe(cursor, table):\n"
             "    cursor.execute('DESCRIBE %s' % connection.ops.quote_name(table))\n"
         ),
+        # the name is reassigned a constant query before it runs (sqlite3/dump.py:76)
+        Valid(
+            "def sync(cur, table):\n"
+            "    q = f'syncing {table}'\n"
+            "    log.info(q)\n"
+            "    q = 'SELECT id FROM jobs WHERE state = %s'\n"
+            "    cur.execute(q, ('ready',))\n"
+        ),
         Valid(
             "def page(cur, limit):\n"
             "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
@@ -119,6 +127,13 @@ class SqlBuiltFromStrings(PythonRule):
             "    return User.objects.raw('SELECT * FROM u WHERE n = ' + request.GET['n'])\n"
         ),
         Invalid("def f(qs, order):\n    return qs.extra(where=[f'state = {order}'])\n"),
+        Invalid(
+            "def sync(cur, table, recent):\n"
+            "    q = 'SELECT id FROM jobs'\n"
+            "    if recent:\n"
+            "        q = f'SELECT id FROM {table}'\n"
+            "    cur.execute(q)\n"
+        ),
         # quoting the table does not make the rest of the text safe
         Invalid(
             "def f(cur, ops, table, name):\n"
