@@ -450,12 +450,44 @@ HARMLESS_WORDS = frozenset(
 )
 
 
+def _named_header(node: ast.AST) -> tuple[str, ast.expr] | None:
+    """`x.headers["Content-Type"]` or `x.headers.get("Content-Type")`: (header, x.headers)."""
+    if isinstance(node, ast.Subscript):
+        key, headers = const_str(node.slice), node.value
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+    ):
+        key, headers = const_str(node.args[0]), node.func.value
+    else:
+        return None
+    if key is None or name_of(headers) != "headers":
+        return None
+    return key, headers
+
+
+def _sensitive_header(header: str) -> bool:
+    words = name_words(header)
+    return bool(
+        words & (SENSITIVE_WORDS | {"cookie", "token"}) or ("api" in words and "key" in words)
+    )
+
+
 def _sensitive(expr: ast.AST, auth_file: bool) -> str | None:
     """The name of a secret-looking value used in `expr` (not inside string literals)."""
     skipped: set[int] = set()
     for node in ast.walk(expr):
         if id(node) in skipped:
             continue
+        named = _named_header(node)
+        if named is not None:
+            # one named header: its name decides, not the whole `headers` it is read from
+            header, headers = named
+            if _sensitive_header(header):
+                return header
+            skipped.add(id(headers))
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in {
                 "len",
@@ -519,6 +551,9 @@ class SensitiveDataLogged(PythonRule):
         Valid("print(f'{len(password)} characters')\n"),
         Valid("logger.debug('next token %r', token)\n"),  # a lexer's token, no auth here
         Valid("print(f'cache token: {get_cache_token()}')\n"),
+        # one harmless header (pip/_internal/index/collector.py:164)
+        Valid("logger.debug('fetched %s as %s', url, resp.headers.get('Content-Type', '?'))\n"),
+        Valid("log.info('client %s', request.headers['User-Agent'])\n"),
     )
     invalid = (
         Invalid("logger.info('login %s with %s', username, password)\n"),
@@ -526,6 +561,8 @@ class SensitiveDataLogged(PythonRule):
         Invalid("logger.info('issued %s', access_token)\n"),
         Invalid("print('auth header:', request.headers['Authorization'])\n"),
         Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
+        Invalid("logger.info('cookie %s', request.headers.get('Cookie'))\n"),
+        Invalid("log.debug('calling with %s', session.headers['X-Api-Key'])\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
