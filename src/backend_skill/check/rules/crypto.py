@@ -578,15 +578,16 @@ def _non_secret_kind(expr: ast.AST) -> bool:
 
 
 def _comparable(expr: ast.AST) -> bool:
-    """Not a literal, a named constant, or a plain attribute: a secret is compared with a
-    value computed or received, not with `START_ELEMENT`, `signal.SIGTERM` or `self.eof`."""
+    """Not a literal, a named constant, a class, or a plain attribute: a secret is compared
+    with a value computed or received, not with `START_ELEMENT`, `signal.SIGTERM`, a token
+    type like `Punctuation` (pygments lexers) or `self.eof`."""
     if isinstance(expr, (ast.Constant, ast.Tuple, ast.List, ast.Dict, ast.Set)):
         return False
     if isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         return False  # a collection built here (`[(p.name, p.kind) for p in params]`)
     name = name_of(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
-    if name is not None and name.isupper():
-        return False
+    if name is not None and name[:1].isupper():
+        return False  # UPPER_CASE constants and CapWords classes or enum members
     if isinstance(expr, ast.Attribute) and not _secret_operand(expr):
         return False
     return not (
@@ -629,6 +630,12 @@ class NonConstantTimeCompare(PythonRule):
         ),
         # a case-folded command token of a parser (redis), a cache token (functools)
         Valid("def token_is(value, upper_token):\n    return value.upper() == upper_token\n"),
+        Valid(
+            "def colorize(tokens):\n"
+            "    for token, value in tokens:\n"
+            "        if token == Punctuation and value == '(':\n"
+            "            yield token\n"
+        ),
         Valid("def dispatch(cache_token, registry):\n    return cache_token != registry.token\n"),
         # a nonce is public; a file format's magic number is a constant
         Valid("def count(self, nonce):\n    if nonce == self.last_nonce:\n        self.nc += 1\n"),
