@@ -72,10 +72,18 @@ def name_of(node: ast.AST) -> str | None:
     return None
 
 
+# Words that contain a secret word without meaning one: `bypass`, `passenger`, `passlib`,
+# `tokenizer`, `secretary`. SECRET_WORDS matches inside words on purpose (`dbpass`, `adminpwd`).
+HOLDS_SECRET_WORD = re.compile(
+    r"(by|com|sur|tres)pass|pass(enger|age|ive|port|through|thru|lib|py)|tokeni[sz]|secretar",
+    re.IGNORECASE,
+)
+
+
 def is_secret_name(name: str | None) -> bool:
-    return (
-        bool(name) and bool(SECRET_WORDS.search(name or "")) and not NOT_A_SECRET.search(name or "")
-    )
+    if not name or NOT_A_SECRET.search(name):
+        return False
+    return bool(SECRET_WORDS.search(HOLDS_SECRET_WORD.sub("", name)))
 
 
 def method_name(call: ast.Call) -> str | None:

@@ -125,6 +125,9 @@ class HardcodedSecret(PythonRule):
         Valid("ACL_CREDENTIALS = 'Access-Control-Allow-Credentials'\n"),
         Valid("_ENVIRON_TOKEN = 'opentelemetry-flask.token'\n"),
         Valid("client.register(token_endpoint_auth_method='client_secret_post')\n"),
+        # words that hold a secret word: `bypass`, `tokenizer`, a package named passlib
+        Valid("bypass_reason = 'maintenance'\ntokenizer = 'bert-base-uncased'\n"),
+        Valid("STUB_PACKAGES = {'passlib': 'types-passlib2', 'passpy': 'types-passpy2'}\n"),
         # a character set and a regular expression
         Valid('TOKEN_SPECIALS = r"!#$%&\'*+-.^_`|~"\ntoken = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"\n'),
     )
@@ -137,6 +140,7 @@ class HardcodedSecret(PythonRule):
         # word-like, but no word names a secret: a passphrase
         Invalid("password = 'correct-horse-battery-staple'\n"),
         Invalid("db_password = 'Winter2024'\n"),
+        Invalid("bypass_password = 'Winter2024'\nDBPASS = 'x8Kq2mZt'\n", count=2),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
