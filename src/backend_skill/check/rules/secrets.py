@@ -28,6 +28,17 @@ ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # the name of a variable, not its v
 # Letters-only words joined by `_`, `-`, `.` or `:`: the shape of an identifier, a header, a
 # session key or a URL segment (`_password_reset_token`, `Access-Control-Allow-Credentials`).
 NAME_SHAPED = re.compile(r"^[_.]?[A-Za-z][a-z]*(?:[_.:-][A-Za-z][a-z]*)+$")
+# Words that only dress up a typed-in secret (`super-secret-key`, `my-dev-password`): a value
+# made of these and secret words is a weak secret, not the name of one.
+FILLER_WORDS = frozenset(
+    {"super", "my", "our", "dev", "development", "local", "insecure", "very", "really", "top"}
+    | {"default", "some", "not", "so", "app", "shh", "prod", "production", "staging"}
+)
+SECRET_VOCABULARY = frozenset(
+    {"secret", "secrets", "key", "keys", "password", "passwords", "passwd", "pass", "pwd"}
+    | {"passphrase", "token", "tokens", "credential", "credentials", "apikey", "api", "signing"}
+    | {"private", "auth"}
+)
 # A regular expression or character set (`[-!#$%&'*+.^_`|~0-9a-zA-Z]+`), not a value.
 REGEX_SYNTAX = re.compile(r"\[[^\]]*(?:a-z|A-Z|0-9)[^\]]*\]|\\[dwsDWS]|\(\?[:P=!<]")
 KEY_FORMATS = re.compile(
@@ -72,7 +83,8 @@ def looks_like_secret_value(value: str, name: str | None = None) -> bool:
     reads as a name: the name itself (`apiKey = "apiKey"`), or words naming a secret
     (`reset_url_token = "set-password"`), as secret scanners skip word-like values (gitleaks'
     entropy floor, detect-secrets' gibberish filter). Secrets have digits, symbols or no
-    separators: `Sup3rS3cret!`, `hunter2hunter2`, `django-insecure-8f#k2@p!x0z`."""
+    separators: `Sup3rS3cret!`, `hunter2hunter2`, `django-insecure-8f#k2@p!x0z`, or are only
+    secret words and filler typed in as the secret: `super-secret-key`."""
     text = value.strip()
     if len(text) < 6 or " " in text or ("/" in text and "://" in text):
         return False
@@ -80,7 +92,11 @@ def looks_like_secret_value(value: str, name: str | None = None) -> bool:
         return False
     if name is not None and words(text) == words(name):
         return False
-    if NAME_SHAPED.match(text) and SECRET_WORDS.search(text):
+    if (
+        NAME_SHAPED.match(text)
+        and SECRET_WORDS.search(text)
+        and not words(text) <= FILLER_WORDS | SECRET_VOCABULARY
+    ):
         return False
     # punctuation only (a charset), or regex syntax: scanners require alphanumerics too
     return any(c.isalnum() for c in text) and not REGEX_SYNTAX.search(text)
@@ -141,6 +157,9 @@ class HardcodedSecret(PythonRule):
         Invalid("password = 'correct-horse-battery-staple'\n"),
         Invalid("db_password = 'Winter2024'\n"),
         Invalid("bypass_password = 'Winter2024'\nDBPASS = 'x8Kq2mZt'\n", count=2),
+        # secret words dressed up, typed in as the secret itself
+        Invalid("app.secret_key = 'super-secret-key'\n"),
+        Invalid("JWT_SECRET = 'my-dev-secret'\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
