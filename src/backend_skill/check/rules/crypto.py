@@ -687,6 +687,7 @@ class NonConstantTimeCompare(PythonRule):
         ),
         # the debugger's secret against a query parameter (werkzeug/debug/__init__.py:556)
         Invalid(
+            "import hmac\n"
             "def handle(self, request):\n"
             "    secret = request.args.get('s')\n"
             "    if secret == self.secret:\n"
