@@ -4,8 +4,10 @@ Rules ask this instead of matching text. The answer follows local assignments (a
 ones for names a function does not bind), so `q = f"... {x}"; cur.execute(q)` is seen as a query
 built from a non-constant, while `cur.execute("... WHERE id = %s", (x,))` keeps a constant query.
 
-This is deliberately intra-procedural and flow-insensitive (all assignments to a name count);
-a later stage can grow it into full data flow (sources, sinks, sanitizers, constant branches).
+This is deliberately intra-procedural. It is flow-insensitive (all assignments to a name count)
+except in straight-line code: a use that an assignment earlier in the same block decides, with
+nothing between them that may rebind the name, sees only that assignment (`q = "..."; run(q)`
+after an earlier built `q`). A later stage can grow it into full data flow.
 """
 
 from __future__ import annotations
@@ -41,10 +43,26 @@ class Scope:
     parameters: frozenset[str] = frozenset()
     unknown: set[str] = field(default_factory=set)  # loop targets, with-as, unpacking
     parent: Scope | None = None
+    # Callees whose result is safe for the sink a rule asks about, so they count as constant
+    # (see `sanitized_origin`): `quote_name` matches `connection.ops.quote_name(...)`,
+    # `shlex.quote` matches `shlex.quote(...)` as written.
+    sanitizers: frozenset[str] = frozenset()
+    body: list[ast.stmt] = field(default_factory=list)
+    _reaching: dict[int, ast.expr] | None = None
+
+    def reaching(self, name: ast.Name) -> ast.expr | None:
+        """The one assignment that decides this use of a name, if straight-line code shows it
+        (worked out on the first question: most scopes are never asked)."""
+        if self._reaching is None:
+            self._reaching = {}
+            _Reaching(self._reaching).block(self.body, {})
+        return self._reaching.get(id(name))
 
     @classmethod
-    def of(cls, owner: ast.AST, parent: Scope | None) -> Scope:
-        scope = cls(parent=parent)
+    def of(
+        cls, owner: ast.AST, parent: Scope | None, sanitizers: frozenset[str] = frozenset()
+    ) -> Scope:
+        scope = cls(parent=parent, sanitizers=sanitizers)
         if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             args = owner.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
@@ -59,6 +77,7 @@ class Scope:
             body = []
         for statement in body:
             scope._collect(statement)
+        scope.body = [b for b in body if isinstance(b, ast.stmt)]  # none for a lambda
         return scope
 
     def _collect(self, root: ast.AST) -> None:
@@ -76,7 +95,17 @@ class Scope:
                 combined = ast.BinOp(left=node.target, op=node.op, right=node.value)
                 self.assignments.setdefault(node.target.id, []).append(combined)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._unknown(node.target)
+                if (
+                    isinstance(node.target, ast.Name)
+                    and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set))
+                    and node.iter.elts
+                ):
+                    # `for cmd in ("ver", "cmd /c ver")`: the name holds each element in turn
+                    for element in node.iter.elts:
+                        value = element.value if isinstance(element, ast.Starred) else element
+                        self.assignments.setdefault(node.target.id, []).append(value)
+                else:
+                    self._unknown(node.target)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._unknown(node.optional_vars)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -98,6 +127,157 @@ class Scope:
                 self.unknown.add(node.id)
 
 
+_NESTED_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+
+
+def _binds(node: ast.AST) -> tuple[str, ...]:
+    """The names one node binds by itself (not counting its children)."""
+    if isinstance(node, ast.Name):
+        return () if isinstance(node.ctx, ast.Load) else (node.id,)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return tuple((a.asname or a.name).split(".")[0] for a in node.names)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return tuple(node.names)
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return (node.name,) if node.name else ()
+    if isinstance(node, ast.MatchMapping):
+        return (node.rest,) if node.rest else ()
+    return ()
+
+
+_BLOCK_NODES = (ast.stmt, ast.ExceptHandler, ast.match_case)
+
+
+class _Reaching:
+    """Straight-line reaching definitions: which single `name = value` decides a name load.
+
+    Walks each block in order, keeping the last plain assignment of each name. A statement that
+    may rebind a name in any other way (a branch, a loop, augmented assignment, with-as, an
+    import, a handler) forgets it, and a loop or handler body starts without the names it binds
+    (its next iteration, or the failing point, may come after them).
+    """
+
+    def __init__(self, found: dict[int, ast.expr]) -> None:
+        self.found = found
+        self._bound: dict[int, frozenset[str]] = {}
+
+    def bound(self, node: ast.AST) -> frozenset[str]:
+        """Every name `node` may bind anywhere inside it (memoized per statement, so each node
+        is walked once however deeply blocks nest)."""
+        known = self._bound.get(id(node))
+        if known is not None:
+            return known
+        names: set[str] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current is not node and isinstance(current, _BLOCK_NODES):
+                names |= self.bound(current)
+                continue
+            names.update(_binds(current))
+            if not isinstance(current, _NESTED_SCOPES):
+                stack.extend(ast.iter_child_nodes(current))
+        result = frozenset(names)
+        if isinstance(node, _BLOCK_NODES):
+            self._bound[id(node)] = result
+        return result
+
+    def block(self, body: list[ast.stmt], last: dict[str, ast.expr]) -> None:
+        for statement in body:
+            self.statement(statement, last)
+
+    def statement(self, st: ast.stmt, last: dict[str, ast.expr]) -> None:
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            self.loads(st.value, last)
+            self.forget(self.bound(st), last)
+            if all(isinstance(t, ast.Name) for t in targets) and not self.bound(st.value):
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        last[target.id] = st.value
+            return
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            last.pop(st.name, None)
+            return
+        if isinstance(st, (ast.For, ast.AsyncFor)):
+            self.loads(st.iter, last)
+            inner = self.without(self.bound(st), last)
+            self.block(st.body, dict(inner))
+            self.block(st.orelse, dict(inner))
+        elif isinstance(st, ast.While):
+            inner = self.without(self.bound(st), last)
+            self.loads(st.test, inner)
+            self.block(st.body, dict(inner))
+            self.block(st.orelse, dict(inner))
+        elif isinstance(st, ast.If):
+            self.loads(st.test, last)
+            self.block(st.body, dict(last))
+            self.block(st.orelse, dict(last))
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            inner = dict(last)
+            for item in st.items:
+                self.loads(item.context_expr, inner)
+                if item.optional_vars is not None:
+                    self.forget(self.bound(item.optional_vars), inner)
+            self.block(st.body, inner)
+        elif isinstance(st, (ast.Try, ast.TryStar)):
+            body = dict(last)
+            self.block(st.body, body)
+            self.block(st.orelse, body)
+            in_body: set[str] = set()
+            for statement in st.body:
+                in_body |= self.bound(statement)
+            raised = self.without(in_body, last)
+            for handler in st.handlers:
+                self.block(handler.body, self.without(self.bound(handler), raised))
+            self.block(st.finalbody, self.without(self.bound(st), last))
+        elif isinstance(st, ast.Match):
+            self.loads(st.subject, last)
+            for case in st.cases:
+                self.block(case.body, self.without(self.bound(case), last))
+        else:
+            self.loads(st, last)
+        self.forget(self.bound(st), last)
+
+    def loads(self, root: ast.AST, last: dict[str, ast.expr]) -> None:
+        """Record the loads in `root` that `last` decides; then forget what `root` binds
+        (`if (q := x):`)."""
+        if not last:
+            return
+        bound = self.bound(root)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                value = last.get(node.id)
+                if value is not None and node.id not in bound:
+                    self.found[id(node)] = value
+            if not isinstance(node, _NESTED_SCOPES):
+                stack.extend(ast.iter_child_nodes(node))
+        self.forget(bound, last)
+
+    @staticmethod
+    def forget(names: frozenset[str] | set[str], last: dict[str, ast.expr]) -> None:
+        if last:
+            for name in names:
+                last.pop(name, None)
+
+    @staticmethod
+    def without(names: frozenset[str] | set[str], last: dict[str, ast.expr]) -> dict[str, ast.expr]:
+        return {k: v for k, v in last.items() if k not in names}
+
+
 def origin(
     expr: ast.AST, scope: Scope, depth: int = 0, seen: frozenset[str] = frozenset()
 ) -> Origin:
@@ -108,6 +288,9 @@ def origin(
     if isinstance(expr, ast.Constant):
         return Origin.CONSTANT
     if isinstance(expr, ast.Name):
+        reaching = scope.reaching(expr)
+        if reaching is not None:
+            return origin(reaching, scope, nxt, seen)
         return _name_origin(expr.id, scope, nxt, seen)
     if isinstance(expr, ast.JoinedStr):
         parts = [origin(v, scope, nxt, seen) for v in expr.values]
@@ -176,8 +359,74 @@ def _binop_origin(expr: ast.BinOp, scope: Scope, depth: int, seen: frozenset[str
     return max(left, right)
 
 
+def sanitized_origin(
+    expr: ast.AST, function: ast.AST | None, module: ast.Module, sanitizers: frozenset[str]
+) -> Origin:
+    """The origin of `expr` when the `sanitizers` make a value safe for one kind of sink
+    (`connection.ops.quote_name(table)` in SQL, `shlex.quote(path)` in a shell command).
+
+    Builds its scopes afresh: ask only after the plain origin said the value is dynamic."""
+    module_scope = Scope.of(module, None, sanitizers)
+    scope = module_scope if function is None else Scope.of(function, module_scope, sanitizers)
+    return origin(expr, scope)
+
+
+def _sanitizer(func: ast.expr, sanitizers: frozenset[str]) -> bool:
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    dotted = ".".join(reversed(parts))
+    return any(dotted == name or dotted.endswith("." + name) for name in sanitizers)
+
+
+def _callee(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _sql_composition(
+    expr: ast.AST, scope: Scope, depth: int, seen: frozenset[str]
+) -> Origin | None:
+    """psycopg's `sql.SQL(template)`, whose `.format()`/`.join()` fill in `sql.Identifier` and
+    `sql.Literal` objects the driver quotes: as safe as its template. None if `expr` is not one."""
+    if isinstance(expr, ast.Call) and _callee(expr) == "SQL":
+        return origin(expr.args[0], scope, depth, seen) if expr.args else Origin.CONSTANT
+    if isinstance(expr, ast.Name) and expr.id not in seen and expr.id not in scope.parameters:
+        values = scope.assignments.get(expr.id)
+        if values and expr.id not in scope.unknown:
+            found = [_sql_composition(v, scope, depth, seen | {expr.id}) for v in values]
+            if all(f is not None for f in found):
+                return max(f for f in found if f is not None)
+    return None
+
+
+def _composable_origin(arg: ast.AST, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
+    """An argument of `sql.SQL(...).format()`: quoted objects are safe, nested SQL is its
+    template, anything else counts as itself."""
+    if isinstance(arg, ast.Call) and _callee(arg) in {"Identifier", "Literal", "Placeholder"}:
+        return Origin.CONSTANT
+    nested = _sql_composition(arg, scope, depth, seen)
+    return nested if nested is not None else origin(arg, scope, depth, seen)
+
+
 def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str]) -> Origin:
     func = call.func
+    if scope.sanitizers and _sanitizer(func, scope.sanitizers):
+        return Origin.CONSTANT
+    if isinstance(func, ast.Attribute) and func.attr in {"format", "join"}:
+        template = _sql_composition(func.value, scope, depth, seen)
+        if template is not None:
+            parts = [*call.args, *(k.value for k in call.keywords)]
+            if (
+                func.attr == "join"
+                and call.args
+                and isinstance(call.args[0], (ast.List, ast.Tuple))
+            ):
+                parts = list(call.args[0].elts)
+            return max([template, *(_composable_origin(a, scope, depth, seen) for a in parts)])
     if isinstance(func, ast.Attribute):
         receiver = origin(func.value, scope, depth, seen)
         if func.attr == "format":

@@ -48,6 +48,18 @@ def const_str(node: ast.AST | None) -> str | None:
     return None
 
 
+def is_prose_string(node: ast.AST, parent: ast.AST | None) -> bool:
+    """A string that is a statement of its own: a docstring, or a bare string used as a comment.
+
+    Its text is documentation (`postgres://user:secret@host/db` as an example), never a value.
+    """
+    return (
+        isinstance(parent, ast.Expr)
+        and isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+    )
+
+
 def name_of(node: ast.AST) -> str | None:
     """The last identifier of a Name/Attribute/Subscript chain: `self.api_token` -> api_token."""
     if isinstance(node, ast.Name):
@@ -60,10 +72,18 @@ def name_of(node: ast.AST) -> str | None:
     return None
 
 
+# Words that contain a secret word without meaning one: `bypass`, `passenger`, `passlib`,
+# `tokenizer`, `secretary`. SECRET_WORDS matches inside words on purpose (`dbpass`, `adminpwd`).
+HOLDS_SECRET_WORD = re.compile(
+    r"(by|com|sur|tres)pass|pass(enger|age|ive|port|through|thru|lib|py)|tokeni[sz]|secretar",
+    re.IGNORECASE,
+)
+
+
 def is_secret_name(name: str | None) -> bool:
-    return (
-        bool(name) and bool(SECRET_WORDS.search(name or "")) and not NOT_A_SECRET.search(name or "")
-    )
+    if not name or NOT_A_SECRET.search(name):
+        return False
+    return bool(SECRET_WORDS.search(HOLDS_SECRET_WORD.sub("", name)))
 
 
 def method_name(call: ast.Call) -> str | None:
@@ -135,19 +155,26 @@ def name_words(name: str) -> set[str]:
 
 
 def target_names(statement: ast.AST) -> list[str]:
-    """The names an assignment-like statement binds (`self.token = ...` -> ["token"])."""
+    """The names an assignment-like statement binds (`self.token = ...` -> ["token"]).
+
+    Only the bound name counts, not the object it hangs on: `check_token.__name__ = ...` binds
+    `__name__`, and `token_data["grant_type"] = ...` binds `grant_type`.
+    """
     targets: list[ast.AST] = []
     if isinstance(statement, ast.Assign):
         targets = list(statement.targets)
     elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
         targets = [statement.target]
     names = []
-    for target in targets:
-        for node in ast.walk(target):
-            name = name_of(node) if isinstance(node, (ast.Attribute, ast.Subscript)) else None
-            if isinstance(node, ast.Name):
-                names.append(node.id)
-            elif name:
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+        else:
+            name = name_of(target)
+            if name:
                 names.append(name)
     return names
 

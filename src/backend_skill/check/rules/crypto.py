@@ -7,6 +7,8 @@ import hashlib
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.flow import Origin
+from backend_skill.check.namewords import first_word, is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
     cst_keyword,
@@ -507,10 +509,25 @@ COMPARED_SECRETS = frozenset(
         "secret",
         "otp",
         "csrf",
-        "nonce",
         "apikey",
     }
 )
+# Not "nonce": a nonce is public (sent in the clear), so timing its comparison leaks nothing.
+
+# A name with one of these is not a secret, and nor is whatever it is compared with: a flag
+# (`verify != verify_signature`), a case-folded parse token (`value.upper() == upper_token`),
+# a cache or page token (`cache_token != current_token`), a POSIX signal (`self._sig_chld`).
+FLAG_FIRST_WORDS = frozenset(
+    {"verify", "validate", "check", "require", "requires", "use", "is", "has", "should"}
+    | {"enable", "allow", "skip", "disable", "include"}
+)
+NON_SECRET_KIND = frozenset(
+    {"upper", "lower", "keyword", "lexer", "parser", "syntax", "grammar"}
+    | {"cache", "page", "cursor", "continuation", "pagination"}
+    | {"chld", "cld", "hup", "term", "alrm", "usr1", "usr2", "winch", "ign", "dfl", "signum"}
+)
+# Methods where `==` is an object's own equality, not an authentication decision.
+EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__"})
 
 
 def _secret_operand(expr: ast.AST) -> bool:
@@ -546,19 +563,31 @@ def _secret_operand(expr: ast.AST) -> bool:
         "version",
         "header",
         "scheme",
+        "uri",
+        "redirect",
     }:
         return False
     return bool(words & COMPARED_SECRETS) or ("api" in words and "key" in words)
 
 
+def _non_secret_kind(expr: ast.AST) -> bool:
+    name = name_of(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    if not name:
+        return False
+    return first_word(name) in FLAG_FIRST_WORDS or bool(name_words(name) & NON_SECRET_KIND)
+
+
 def _comparable(expr: ast.AST) -> bool:
-    """Not a literal, a named constant, or a plain attribute: a secret is compared with a
-    value computed or received, not with `START_ELEMENT`, `signal.SIGTERM` or `self.eof`."""
+    """Not a literal, a named constant, a class, or a plain attribute: a secret is compared
+    with a value computed or received, not with `START_ELEMENT`, `signal.SIGTERM`, a token
+    type like `Punctuation` (pygments lexers) or `self.eof`."""
     if isinstance(expr, (ast.Constant, ast.Tuple, ast.List, ast.Dict, ast.Set)):
         return False
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return False  # a collection built here (`[(p.name, p.kind) for p in params]`)
     name = name_of(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
-    if name is not None and name.isupper():
-        return False
+    if name is not None and name[:1].isupper():
+        return False  # UPPER_CASE constants and CapWords classes or enum members
     if isinstance(expr, ast.Attribute) and not _secret_operand(expr):
         return False
     return not (
@@ -592,6 +621,39 @@ class NonConstantTimeCompare(PythonRule):
         Valid("if token_type == 'bearer':\n    pass\n"),
         Valid("if len(signature) == 64:\n    pass\n"),
         Valid("def test_signs(signature, expected):\n    assert signature == expected\n"),
+        # a flag about signatures, not a signature (jwt/api_jwt.py)
+        Valid(
+            "def decode(token, verify=None, options=None):\n"
+            "    verify_signature = options.get('verify_signature', True)\n"
+            "    if verify is not None and verify != verify_signature:\n"
+            "        warn()\n"
+        ),
+        # a case-folded command token of a parser (redis), a cache token (functools)
+        Valid("def token_is(value, upper_token):\n    return value.upper() == upper_token\n"),
+        Valid(
+            "def colorize(tokens):\n"
+            "    for token, value in tokens:\n"
+            "        if token == Punctuation and value == '(':\n"
+            "            yield token\n"
+        ),
+        Valid("def dispatch(cache_token, registry):\n    return cache_token != registry.token\n"),
+        # a nonce is public; a file format's magic number is a constant
+        Valid("def count(self, nonce):\n    if nonce == self.last_nonce:\n        self.nc += 1\n"),
+        Valid(
+            "stringEndArchive = b'PK\\x05\\x06'\n"
+            "def read(sig):\n    return sig != stringEndArchive\n"
+        ),
+        # an object's own equality, and a comprehension
+        Valid(
+            "class Auth:\n    def __eq__(self, other):\n"
+            "        return self.type == other.type and self.token == other.token\n"
+        ),
+        Valid("def same(params, signature):\n    return [p.name for p in params] == signature\n"),
+        # test code compares signatures to check them, not to authenticate anyone
+        Valid(
+            "def check(signature, expected):\n    if signature != expected:\n        fail()\n",
+            filename="tests/helpers.py",
+        ),
     )
     invalid = (
         Invalid(
@@ -607,6 +669,34 @@ class NonConstantTimeCompare(PythonRule):
             "if not hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), "
             "header_sig):\n"
             "    raise Forbidden()\n",
+        ),
+        # an HMAC challenge answered over the wire (multiprocessing/connection.py:757)
+        Invalid(
+            "import hmac\n"
+            "def deliver_challenge(connection, authkey, message):\n"
+            "    digest = hmac.new(authkey, message, 'sha256').digest()\n"
+            "    response = connection.recv_bytes(256)\n"
+            "    if response == digest:\n"
+            "        connection.send_bytes(WELCOME)\n",
+            fixed="import hmac\n"
+            "def deliver_challenge(connection, authkey, message):\n"
+            "    digest = hmac.new(authkey, message, 'sha256').digest()\n"
+            "    response = connection.recv_bytes(256)\n"
+            "    if hmac.compare_digest(response, digest):\n"
+            "        connection.send_bytes(WELCOME)\n",
+        ),
+        # the debugger's secret against a query parameter (werkzeug/debug/__init__.py:556)
+        Invalid(
+            "import hmac\n"
+            "def handle(self, request):\n"
+            "    secret = request.args.get('s')\n"
+            "    if secret == self.secret:\n"
+            "        return self.pin_auth(request)\n",
+            fixed="import hmac\n"
+            "def handle(self, request):\n"
+            "    secret = request.args.get('s')\n"
+            "    if hmac.compare_digest(secret, self.secret):\n"
+            "        return self.pin_auth(request)\n",
         ),
         Invalid(
             "if request.headers.get('X-Api-Key') == settings.api_key:\n    pass\n",
@@ -625,8 +715,20 @@ class NonConstantTimeCompare(PythonRule):
             return
         if not (_secret_operand(left) or _secret_operand(right)):
             return
-        # A test's `assert sig == expected` decides nothing an attacker can time.
-        if isinstance(ctx.parent, ast.Assert):
+        if _non_secret_kind(left) or _non_secret_kind(right):
+            return
+        # A test's `assert sig == expected`, or any comparison in test code, decides nothing an
+        # attacker can time.
+        if isinstance(ctx.parent, ast.Assert) or is_test_path(ctx.path):
+            return
+        function = ctx.function
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            function.name in EQUALITY_METHODS
+        ):
+            return
+        # a literal, or a name only ever bound to one (`sig != stringEndArchive64`): a magic
+        # number or a fixed value, not a secret received or computed
+        if ctx.origin(left) == Origin.CONSTANT or ctx.origin(right) == Origin.CONSTANT:
             return
         ctx.report(self, node)
 

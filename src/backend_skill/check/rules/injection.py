@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from backend_skill.check import flow
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.flow import Origin
 from backend_skill.check.rule import Invalid, PythonRule, Valid
@@ -19,6 +20,22 @@ SQL_METHODS = frozenset({"execute", "executemany", "executescript", "raw"})
 SQL_FUNCTIONS = frozenset(
     {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 )
+
+
+# Safe to splice into SQL text: quoted identifiers (Django's connection.ops.quote_name,
+# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier) and numbers.
+SQL_SANITIZERS = frozenset(
+    {"quote_name", "quote_ident", "quote_identifier", "escape_identifier", "int", "float", "len"}
+)
+# Safe to splice into a shell command line: shell-quoted words, and numbers.
+SHELL_SANITIZERS = frozenset({"shlex.quote", "shlex.join", "pipes.quote", "int", "float"})
+
+
+def _dynamic_sql(expr: ast.AST, ctx: FileContext) -> bool:
+    if not ctx.is_dynamic_string(expr):
+        return False
+    sanitized = flow.sanitized_origin(expr, ctx.function, ctx.tree, SQL_SANITIZERS)
+    return sanitized in (Origin.BUILT, Origin.REQUEST)
 
 
 class SqlBuiltFromStrings(PythonRule):
@@ -65,6 +82,30 @@ class SqlBuiltFromStrings(PythonRule):
             "session.execute(stmt, {'id': order_id})\n"
         ),
         Valid("def run(cur, sql):\n    cur.execute(sql)\n"),
+        # identifiers quoted by the driver or the ORM, numbers coerced with int()
+        Valid(
+            "from psycopg2 import sql\n"
+            "def purge(cur, table, days):\n"
+            "    query = sql.SQL('DELETE FROM {} WHERE age > %s').format(sql.Identifier(table))\n"
+            "    cur.execute(query, (days,))\n"
+        ),
+        Valid(
+            "from django.db import connection\n"
+            "def describe(cursor, table):\n"
+            "    cursor.execute('DESCRIBE %s' % connection.ops.quote_name(table))\n"
+        ),
+        # the name is reassigned a constant query before it runs (sqlite3/dump.py:76)
+        Valid(
+            "def sync(cur, table):\n"
+            "    q = f'syncing {table}'\n"
+            "    log.info(q)\n"
+            "    q = 'SELECT id FROM jobs WHERE state = %s'\n"
+            "    cur.execute(q, ('ready',))\n"
+        ),
+        Valid(
+            "def page(cur, limit):\n"
+            "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -86,6 +127,23 @@ class SqlBuiltFromStrings(PythonRule):
             "    return User.objects.raw('SELECT * FROM u WHERE n = ' + request.GET['n'])\n"
         ),
         Invalid("def f(qs, order):\n    return qs.extra(where=[f'state = {order}'])\n"),
+        Invalid(
+            "def sync(cur, table, recent):\n"
+            "    q = 'SELECT id FROM jobs'\n"
+            "    if recent:\n"
+            "        q = f'SELECT id FROM {table}'\n"
+            "    cur.execute(q)\n"
+        ),
+        # quoting the table does not make the rest of the text safe
+        Invalid(
+            "def f(cur, ops, table, name):\n"
+            "    cur.execute(f\"SELECT * FROM {ops.quote_name(table)} WHERE n = '{name}'\")\n"
+        ),
+        Invalid(
+            "from psycopg2 import sql\n"
+            "def f(cur, request):\n"
+            "    cur.execute(sql.SQL(request.args['q']).format(sql.Identifier('t')))\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -103,11 +161,11 @@ class SqlBuiltFromStrings(PythonRule):
                 if isinstance(value, (ast.List, ast.Tuple, ast.Dict)):
                     items = value.values if isinstance(value, ast.Dict) else value.elts
                     for item in items:
-                        if item is not None and ctx.is_dynamic_string(item):
+                        if item is not None and _dynamic_sql(item, ctx):
                             ctx.report(self, node)
                             return
             return
-        if query is not None and ctx.is_dynamic_string(query):
+        if query is not None and _dynamic_sql(query, ctx):
             ctx.report(self, node)
 
 
@@ -252,6 +310,18 @@ class ShellCommandInjection(PythonRule):
             "def f(name):\n"
             "    subprocess.run(['grep', name, 'log.txt'], shell=False)\n"
         ),
+        Valid(
+            "import os, shlex\n"
+            "def page(path, lines):\n"
+            "    os.system('head -n %d %s' % (int(lines), shlex.quote(path)))\n"
+        ),
+        # each command of a literal list in turn (platform.py, mcp/cli/cli.py)
+        Valid(
+            "import subprocess\n"
+            "def windows_version():\n"
+            "    for cmd in ('ver', 'command /c ver', 'cmd /c ver'):\n"
+            "        return subprocess.check_output(cmd, shell=True, text=True)\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -261,6 +331,12 @@ class ShellCommandInjection(PythonRule):
         ),
         Invalid("import os\ndef ping(host):\n    os.system('ping -c 1 ' + host)\n"),
         Invalid("import os\ndef f(request):\n    os.popen(request.args['cmd'])\n"),
+        Invalid(
+            "import subprocess\n"
+            "def run_all(extra):\n"
+            "    for cmd in ('make', extra):\n"
+            "        subprocess.run(cmd, shell=True)\n"
+        ),
         Invalid(
             "from subprocess import check_output\n"
             "def f(ref):\n"
@@ -274,15 +350,21 @@ class ShellCommandInjection(PythonRule):
             return
         name = ctx.call_name(node)
         if name in SHELL_FUNCTIONS:
-            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            if _dynamic_command(node.args[0], ctx):
                 ctx.report(self, node)
             return
         if name in SUBPROCESS_CALLS:
             shell = keyword(node, "shell")
             if shell is None or is_const(shell.value, False):
                 return
-            if ctx.origin(node.args[0]) != Origin.CONSTANT:
+            if _dynamic_command(node.args[0], ctx):
                 ctx.report(self, node)
+
+
+def _dynamic_command(expr: ast.AST, ctx: FileContext) -> bool:
+    if ctx.origin(expr) == Origin.CONSTANT:
+        return False
+    return flow.sanitized_origin(expr, ctx.function, ctx.tree, SHELL_SANITIZERS) != Origin.CONSTANT
 
 
 class DynamicCodeExecution(PythonRule):
@@ -346,6 +428,27 @@ DESERIALIZERS = frozenset(
 )
 
 
+SERIALIZERS = frozenset(
+    {"pickle.dumps", "cPickle.dumps", "_pickle.dumps", "marshal.dumps", "dill.dumps"}
+)
+
+
+def _round_trip(data: ast.expr, ctx: FileContext) -> bool:
+    """`pickle.loads(pickle.dumps(obj))`, or a local only ever bound to such bytes: the data
+    was serialized here from the program's own object and crossed no trust boundary."""
+    if isinstance(data, ast.Call):
+        return ctx.call_name(data) in SERIALIZERS
+    if not isinstance(data, ast.Name):
+        return False
+    scope = flow.Scope.of(ctx.function or ctx.tree, None)
+    if data.id in scope.parameters or data.id in scope.unknown:
+        return False
+    values = scope.assignments.get(data.id, [])
+    return bool(values) and all(
+        isinstance(v, ast.Call) and ctx.call_name(v) in SERIALIZERS for v in values
+    )
+
+
 class UnsafeDeserialization(PythonRule):
     id = "BS104"
     name = "unsafe-deserialization"
@@ -373,15 +476,34 @@ class UnsafeDeserialization(PythonRule):
     valid = (
         Valid("import json\ndata = json.loads(body)\n"),
         Valid("import pickle\nblob = pickle.dumps(obj)\n"),
+        # a round trip of the program's own object (a copy, a picklability check)
+        Valid("import pickle\ndef clone(obj):\n    return pickle.loads(pickle.dumps(obj))\n"),
+        Valid(
+            "import pickle\n"
+            "def check(obj, proto):\n"
+            "    data = pickle.dumps(obj, proto)\n"
+            "    assert pickle.loads(data) == obj\n"
+        ),
     )
     invalid = (
         Invalid("import pickle\ndef load(raw):\n    return pickle.loads(raw)\n"),
         Invalid("import shelve\ndb = shelve.open('cache')\n"),
         Invalid("from marshal import loads\nobj = loads(data)\n"),
+        # bytes that come back from a cache are not a round trip
+        Invalid(
+            "import pickle\n"
+            "def cached(key, obj):\n"
+            "    data = redis.get(key)\n"
+            "    if data is None:\n"
+            "        data = pickle.dumps(obj)\n"
+            "    return pickle.loads(data)\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Call) and ctx.call_name(node) in DESERIALIZERS:
+            if node.args and _round_trip(node.args[0], ctx):
+                return
             ctx.report(self, node)
 
 
@@ -404,6 +526,14 @@ XML_PARSERS = frozenset(
         "lxml.etree.fromstring",
         "lxml.etree.XML",
     }
+)
+
+
+# Parsers whose first argument is the document itself (not a file or a stream).
+XML_STRING_PARSERS = frozenset(
+    name
+    for name in XML_PARSERS
+    if name.rsplit(".", 1)[-1] in {"fromstring", "XML", "fromstringlist", "parseString"}
 )
 
 
@@ -430,13 +560,32 @@ class XmlStdlibParser(PythonRule):
     valid = (
         Valid("from defusedxml.ElementTree import fromstring\nroot = fromstring(body)\n"),
         Valid("import xml.etree.ElementTree as ET\nroot = ET.Element('feed')\n"),
+        # a document written in the code is not input: nobody else can add entities to it
+        Valid(
+            "import xml.etree.ElementTree as ET\nroot = ET.fromstring('<feed><entry/></feed>')\n"
+        ),
+        Valid(
+            "from xml.dom import minidom\n"
+            "ENVELOPE = '<Envelope><Body/></Envelope>'\n"
+            "def envelope():\n    return minidom.parseString(ENVELOPE)\n"
+        ),
     )
     invalid = (
         Invalid("import xml.etree.ElementTree as ET\nroot = ET.fromstring(body)\n"),
         Invalid("from xml.dom import minidom\ndoc = minidom.parseString(payload)\n"),
         Invalid("from lxml import etree\ntree = etree.parse(upload)\n"),
+        Invalid(
+            "import xml.etree.ElementTree as ET\n"
+            "def feed(name):\n    return ET.fromstring(f'<feed title=\"{name}\"/>')\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, ast.Call) and ctx.call_name(node) in XML_PARSERS:
-            ctx.report(self, node)
+        if not isinstance(node, ast.Call):
+            return
+        name = ctx.call_name(node)
+        if name not in XML_PARSERS:
+            return
+        if name in XML_STRING_PARSERS and node.args and ctx.origin(node.args[0]) == Origin.CONSTANT:
+            return
+        ctx.report(self, node)

@@ -242,6 +242,28 @@ ENTRY_POINTS = frozenset(
 )
 
 
+# The environment of the process rather than settings of the service: set by the shell, the
+# OS, the service manager or the Python runtime, and read where they are used (PATH by a
+# which(), TERM by a colour check, LISTEN_FDS by socket activation).
+OS_ENVIRONMENT = frozenset(
+    {"PATH", "HOME", "USER", "USERNAME", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TZ"}
+    | {"TERM", "TERM_PROGRAM", "COLORTERM", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR"}
+    | {"LANG", "LANGUAGE", "TMPDIR", "TEMP", "TMP", "PAGER", "LESS", "EDITOR", "VISUAL", "BROWSER"}
+    | {"DISPLAY", "WAYLAND_DISPLAY", "SSH_AUTH_SOCK", "SOURCE_DATE_EPOCH", "POSIXLY_CORRECT"}
+    | {"LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "LIBPATH", "MANPAGER", "HOMEDRIVE", "HOMEPATH"}
+    | {"USERPROFILE", "APPDATA", "LOCALAPPDATA", "PROGRAMFILES", "COMSPEC", "SYSTEMROOT", "PATHEXT"}
+    | {"NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "INVOCATION_ID"}
+)
+OS_ENVIRONMENT_PREFIXES = ("PYTHON", "XDG_", "LC_", "COMP_")
+
+
+def _os_environment(name: object) -> bool:
+    if not isinstance(name, str):
+        return False
+    upper = name.upper()
+    return upper in OS_ENVIRONMENT or upper.startswith(OS_ENVIRONMENT_PREFIXES)
+
+
 def _config_module(path: str) -> bool:
     pure = PurePosixPath(path)
     return (
@@ -281,6 +303,15 @@ class ScatteredEnvConfig(ProjectRule):
             }
         ),
         Valid(files={"app.py": "import os\nPORT = int(os.getenv('PORT', '8000'))\n"}),
+        # the process's own environment (a tool on PATH, the terminal), not service settings
+        Valid(
+            files={
+                "settings.py": "import os\nDB = os.environ['DATABASE_URL']\n",
+                "tools.py": "import os\nDIRS = os.environ.get('PATH', '').split(os.pathsep)\n",
+                "cli.py": "import os\nCOLOR = os.environ.get('TERM') != 'dumb'\n",
+                "systemd.py": "import os\nFDS = int(os.environ.get('LISTEN_FDS', 0))\n",
+            }
+        ),
     )
     invalid = (
         Invalid(
@@ -290,12 +321,19 @@ class ScatteredEnvConfig(ProjectRule):
             },
             count=2,
         ),
+        Invalid(
+            files={
+                "db.py": "import os\nHOME = os.environ['HOME']\nURL = os.getenv('DATABASE_URL')\n",
+                "payments.py": "import os\nKEY = os.environ['STRIPE_KEY']\n",
+            },
+            count=2,
+        ),
     )
 
     def check_project(self, project: ProjectView) -> None:
         readers: dict[str, int] = {}
         for path, fact in project.facts_of("env_read"):
-            if not is_test_path(path):
+            if not is_test_path(path) and not _os_environment(fact.get("name")):
                 readers.setdefault(path, fact["line"])
         if len(readers) < 2:
             return

@@ -6,8 +6,16 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.namewords import values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import cst_add_keyword, cst_keyword, has_splat, keyword, own_nodes
+from backend_skill.check.ruleutil import (
+    cst_add_keyword,
+    cst_keyword,
+    has_splat,
+    keyword,
+    name_of,
+    own_nodes,
+)
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -128,6 +136,10 @@ class SwallowedException(PythonRule):
             "try:\n    send()\nexcept Exception:\n    logger.exception('send failed')\n    raise\n"
         ),
         Valid("try:\n    import ujson as json\nexcept ImportError:\n    import json\n"),
+        Valid(
+            "class Connection:\n    def __del__(self):\n"
+            "        try:\n            self.close()\n        except Exception:\n            pass\n"
+        ),
     )
     invalid = (
         Invalid("try:\n    charge(order)\nexcept:\n    pass\n"),
@@ -143,6 +155,11 @@ class SwallowedException(PythonRule):
         if not isinstance(node, ast.ExceptHandler):
             return
         if not _is_broad(node.type):
+            return
+        function = ctx.function
+        if isinstance(function, ast.FunctionDef) and function.name == "__del__":
+            # Python ignores (and only prints) what a finalizer raises, possibly during
+            # interpreter shutdown when logging is gone: swallowing is the idiom there.
             return
         if all(_is_noop(statement) for statement in node.body):
             ctx.report(self, node)
@@ -168,6 +185,23 @@ def _is_noop(statement: ast.stmt) -> bool:
 
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep"})
 JITTER_NAMES = frozenset({"random", "uniform", "jitter", "backoff", "expo", "exponential"})
+
+
+def _loop_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """A loop body's nodes, without nested functions or nested loops: a sleep belongs to the
+    innermost loop around it, so an outer loop does not report it a second time."""
+    loops = (ast.For, ast.While, ast.AsyncFor)
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, loops):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 class RetryWithFixedSleep(PythonRule):
@@ -209,6 +243,16 @@ class RetryWithFixedSleep(PythonRule):
             "        try:\n            return call()\n        except ConnectionError:\n"
             "            time.sleep(2)\n"
         ),
+        # one retry loop inside a loop over addresses: one finding (gunicorn/sock.py:194)
+        Invalid(
+            "import time\n"
+            "def bind(addresses):\n"
+            "    for addr in addresses:\n"
+            "        for attempt in range(5):\n"
+            "            try:\n                sock = listen(addr)\n            except OSError:\n"
+            "                time.sleep(1)\n"
+            "            else:\n                break\n"
+        ),
         Invalid(
             "import asyncio\n"
             "async def fetch():\n"
@@ -221,7 +265,7 @@ class RetryWithFixedSleep(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
             return
-        nodes = own_nodes(node.body)
+        nodes = _loop_nodes(node.body)
         tries = [n for n in nodes if isinstance(n, ast.Try)]
         if not tries or not any(
             isinstance(inner, (ast.Return, ast.Break))
@@ -270,8 +314,23 @@ class BareExcept(PythonRule):
     valid = (
         Valid("try:\n    work()\nexcept Exception:\n    logger.exception('failed')\n"),
         Valid("try:\n    work()\nexcept:\n    rollback()\n    raise\n"),
+        Valid(
+            "try:\n    obj.handle_read_event()\nexcept (KeyboardInterrupt, SystemExit):\n"
+            "    raise\nexcept:\n    obj.handle_error()\n"
+        ),
+        Valid(
+            "_reraised = (ExitNow, KeyboardInterrupt, SystemExit)\n"
+            "def read(obj):\n"
+            "    try:\n        obj.handle_read_event()\n    except _reraised:\n        raise\n"
+            "    except:\n        obj.handle_error()\n"
+        ),
     )
-    invalid = (Invalid("try:\n    work()\nexcept:\n    logger.error('failed')\n"),)
+    invalid = (
+        Invalid("try:\n    work()\nexcept:\n    logger.error('failed')\n"),
+        Invalid(
+            "try:\n    work()\nexcept ValueError:\n    raise\nexcept:\n    logger.error('failed')\n"
+        ),
+    )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, ast.ExceptHandler) or node.type is not None:
@@ -281,7 +340,46 @@ class BareExcept(PythonRule):
             return  # cleanup, then re-raise: the idiom bare except is for
         if all(_is_noop(statement) for statement in node.body):
             return  # BS403 reports the swallowed case
+        if _stop_signals_reraised_before(node, ctx):
+            return
         ctx.report(self, node)
+
+
+STOP_SIGNALS = frozenset({"KeyboardInterrupt", "SystemExit", "BaseException"})
+
+
+def _stop_signals_reraised_before(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """`except (KeyboardInterrupt, SystemExit): raise` ahead of the bare except (asyncore's
+    `except _reraised_exceptions: raise`): the stop signals never reach it."""
+    owner = ctx.parent
+    if not isinstance(owner, (ast.Try, ast.TryStar)):
+        return False
+    for earlier in owner.handlers:
+        if earlier is handler:
+            return False
+        body = earlier.body
+        if not (len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is None):
+            continue
+        kinds: list[ast.expr] = [] if earlier.type is None else [earlier.type]
+        if isinstance(earlier.type, ast.Name) and not earlier.type.id[:1].isupper():
+            kinds = values_of(earlier.type.id, ctx)  # a tuple kept in a module variable
+        names = {
+            name_of(e)
+            for kind in kinds
+            for e in (kind.elts if isinstance(kind, ast.Tuple) else [kind])
+        }
+        if names & STOP_SIGNALS:
+            return True
+    return False
+
+
+# Control-flow signals, not errors: their traceback is never shown (the loop ends, the test is
+# skipped, the process exits with the message, the framework answers 404), so there is no
+# cause to chain.
+CONTROL_FLOW_EXCEPTIONS = frozenset(
+    {"StopIteration", "StopAsyncIteration", "SystemExit", "GeneratorExit", "SkipTest"}
+    | {"Http404", "HTTPException"}
+)
 
 
 class RaiseWithoutFrom(PythonRule):
@@ -310,6 +408,20 @@ class RaiseWithoutFrom(PythonRule):
         Valid("try:\n    parse()\nexcept ValueError:\n    raise BadInput('x') from None\n"),
         Valid(
             "try:\n    parse()\nexcept ValueError:\n    def later():\n        raise BadInput('x')\n"
+        ),
+        Valid(
+            "def __next__(self):\n    try:\n        return self.items.pop()\n"
+            "    except IndexError:\n        raise StopIteration\n"
+        ),
+        Valid("try:\n    run()\nexcept ConfigError as err:\n    raise SystemExit(str(err))\n"),
+        Valid(
+            "from fastapi import HTTPException\n"
+            "def get_order(order_id):\n    try:\n        return orders[order_id]\n"
+            "    except KeyError:\n        raise HTTPException(status_code=404)\n"
+        ),
+        Valid(
+            "import unittest\ntry:\n    import numpy\nexcept ImportError:\n"
+            "    raise unittest.SkipTest('needs numpy')\n"
         ),
     )
     invalid = (
@@ -343,6 +455,9 @@ class RaiseWithoutFrom(PythonRule):
         if isinstance(node.exc, ast.Name) and (
             node.exc.id == handler.name or not node.exc.id[:1].isupper()
         ):
+            return
+        raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if name_of(raised) in CONTROL_FLOW_EXCEPTIONS:
             return
         ctx.report(self, node, fix_node=handler)
 

@@ -7,8 +7,15 @@ import re
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
+from backend_skill.check.namewords import words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str, is_secret_name, target_names
+from backend_skill.check.ruleutil import (
+    SECRET_WORDS,
+    const_str,
+    is_prose_string,
+    is_secret_name,
+    target_names,
+)
 from backend_skill.models import Confidence, Severity
 
 PLACEHOLDER = re.compile(
@@ -18,6 +25,22 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # the name of a variable, not its value
+# Letters-only words joined by `_`, `-`, `.` or `:`: the shape of an identifier, a header, a
+# session key or a URL segment (`_password_reset_token`, `Access-Control-Allow-Credentials`).
+NAME_SHAPED = re.compile(r"^[_.]?[A-Za-z][a-z]*(?:[_.:-][A-Za-z][a-z]*)+$")
+# Words that only dress up a typed-in secret (`super-secret-key`, `my-dev-password`): a value
+# made of these and secret words is a weak secret, not the name of one.
+FILLER_WORDS = frozenset(
+    {"super", "my", "our", "dev", "development", "local", "insecure", "very", "really", "top"}
+    | {"default", "some", "not", "so", "app", "shh", "prod", "production", "staging"}
+)
+SECRET_VOCABULARY = frozenset(
+    {"secret", "secrets", "key", "keys", "password", "passwords", "passwd", "pass", "pwd"}
+    | {"passphrase", "token", "tokens", "credential", "credentials", "apikey", "api", "signing"}
+    | {"private", "auth"}
+)
+# A regular expression or character set (`[-!#$%&'*+.^_`|~0-9a-zA-Z]+`), not a value.
+REGEX_SYNTAX = re.compile(r"\[[^\]]*(?:a-z|A-Z|0-9)[^\]]*\]|\\[dwsDWS]|\(\?[:P=!<]")
 KEY_FORMATS = re.compile(
     r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
     r"|(?P<github>\bgh[pousr]_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b)"
@@ -55,11 +78,28 @@ def is_test_path(path: str) -> bool:
     )
 
 
-def looks_like_secret_value(value: str) -> bool:
+def looks_like_secret_value(value: str, name: str | None = None) -> bool:
+    """Could `value`, stored under `name`, be a secret? Not when it is a placeholder, or
+    reads as a name: the name itself (`apiKey = "apiKey"`), or words naming a secret
+    (`reset_url_token = "set-password"`), as secret scanners skip word-like values (gitleaks'
+    entropy floor, detect-secrets' gibberish filter). Secrets have digits, symbols or no
+    separators: `Sup3rS3cret!`, `hunter2hunter2`, `django-insecure-8f#k2@p!x0z`, or are only
+    secret words and filler typed in as the secret: `super-secret-key`."""
     text = value.strip()
     if len(text) < 6 or " " in text or ("/" in text and "://" in text):
         return False
-    return not PLACEHOLDER.match(text) and not ENV_NAME.match(text)
+    if PLACEHOLDER.match(text) or ENV_NAME.match(text):
+        return False
+    if name is not None and words(text) == words(name):
+        return False
+    if (
+        NAME_SHAPED.match(text)
+        and SECRET_WORDS.search(text)
+        and not words(text) <= FILLER_WORDS | SECRET_VOCABULARY
+    ):
+        return False
+    # punctuation only (a charset), or regex syntax: scanners require alphanumerics too
+    return any(c.isalnum() for c in text) and not REGEX_SYNTAX.search(text)
 
 
 class HardcodedSecret(PythonRule):
@@ -93,6 +133,19 @@ class HardcodedSecret(PythonRule):
         Valid("secret_env_var = 'APP_SECRET'\nerror = {'password': 'must be 12+ characters'}\n"),
         Valid("db.connect(host='db', password=settings.db_password)\n"),
         Valid("password = 'correct-horse-battery'\n", filename="tests/test_login.py"),
+        # the bound name is `grant_type`, not the `token_data` it is stored in
+        Valid("token_data['grant_type'] = 'client_credentials'\n"),
+        # names, not secrets: the value is the name, or words naming a secret
+        Valid("apiKey = 'apiKey'\nrequires_csrf_token.__name__ = 'requires_csrf_token'\n"),
+        Valid("reset_url_token = 'set-password'\nRESET_SESSION_TOKEN = '_password_reset_token'\n"),
+        Valid("ACL_CREDENTIALS = 'Access-Control-Allow-Credentials'\n"),
+        Valid("_ENVIRON_TOKEN = 'opentelemetry-flask.token'\n"),
+        Valid("client.register(token_endpoint_auth_method='client_secret_post')\n"),
+        # words that hold a secret word: `bypass`, `tokenizer`, a package named passlib
+        Valid("bypass_reason = 'maintenance'\ntokenizer = 'bert-base-uncased'\n"),
+        Valid("STUB_PACKAGES = {'passlib': 'types-passlib2', 'passpy': 'types-passpy2'}\n"),
+        # a character set and a regular expression
+        Valid('TOKEN_SPECIALS = r"!#$%&\'*+-.^_`|~"\ntoken = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"\n'),
     )
     invalid = (
         Invalid("SECRET_KEY = 'django-insecure-8f#k2@p!x0z'\n"),
@@ -100,6 +153,13 @@ class HardcodedSecret(PythonRule):
         Invalid("config = {'api_key': 'a8f5f167f44f4964e6c998dee827110c'}\n"),
         Invalid("class Settings:\n    jwt_secret: str = 'hunter2hunter2'\n"),
         Invalid("import jwt\ntoken = jwt.encode(claims, 'my-signing-key', algorithm='HS256')\n"),
+        # word-like, but no word names a secret: a passphrase
+        Invalid("password = 'correct-horse-battery-staple'\n"),
+        Invalid("db_password = 'Winter2024'\n"),
+        Invalid("bypass_password = 'Winter2024'\nDBPASS = 'x8Kq2mZt'\n", count=2),
+        # secret words dressed up, typed in as the secret itself
+        Invalid("app.secret_key = 'super-secret-key'\n"),
+        Invalid("JWT_SECRET = 'my-dev-secret'\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -108,20 +168,18 @@ class HardcodedSecret(PythonRule):
             if (
                 value is not None
                 and not is_test_path(ctx.path)
-                and looks_like_secret_value(value)
-                and any(is_secret_name(n) for n in target_names(node))
+                and any(
+                    is_secret_name(n) and looks_like_secret_value(value, n)
+                    for n in target_names(node)
+                )
             ):
                 ctx.report(self, node)
         elif isinstance(node, ast.Dict):
             if is_test_path(ctx.path):
                 return
             for dict_key, item in zip(node.keys, node.values, strict=True):
-                text = const_str(item)
-                if (
-                    text is not None
-                    and is_secret_name(const_str(dict_key))
-                    and (looks_like_secret_value(text))
-                ):
+                text, key = const_str(item), const_str(dict_key)
+                if text is not None and is_secret_name(key) and looks_like_secret_value(text, key):
                     ctx.report(self, item)
         elif isinstance(node, ast.Call):
             if not node.keywords and len(node.args) < 2:
@@ -134,7 +192,7 @@ class HardcodedSecret(PythonRule):
                     text is not None
                     and kw.arg
                     and is_secret_name(kw.arg)
-                    and (looks_like_secret_value(text))
+                    and looks_like_secret_value(text, kw.arg)
                 ):
                     ctx.report(self, kw.value)
             name = ctx.call_name(node) or ""
@@ -170,10 +228,20 @@ class CredentialsInUrl(PythonRule):
         Valid("DEFAULT = 'postgresql://app:app@localhost:5432/app'\n"),
         Valid("URL = 'postgresql://${DB_USER}:${DB_PASSWORD}@db/app'\n"),
         Valid("URL = 'redis://cache:6379/0'\n"),
+        Valid(
+            "def parse(url):\n"
+            '    """Split a URL: `https://jo:s3cr3t@example.com/` -> (jo, s3cr3t)."""\n'
+            "    return urlsplit(url)\n"
+        ),
     )
     invalid = (
         Invalid("DATABASE_URL = 'postgresql://orders:pr0d-Pa55@db.internal:5432/orders'\n"),
         Invalid("broker = 'amqp://svc:Xk29fLq8@rabbit.prod.example.com//'\n"),
+        Invalid(
+            "def connect():\n"
+            '    """Open the orders database."""\n'
+            "    return create_engine('postgresql://orders:pr0d-Pa55@db.internal/orders')\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -182,6 +250,8 @@ class CredentialsInUrl(PythonRule):
         text = node.value
         if "://" not in text or "@" not in text or is_test_path(ctx.path):
             return
+        if is_prose_string(node, ctx.parent):
+            return  # a docstring's example URL documents the format; it connects nowhere
         match = URL_CREDENTIALS.search(text)
         if match is None:
             return

@@ -207,9 +207,37 @@ RESPONSE_BUILDERS = frozenset(
 )
 
 
+def _debug_flag(test: ast.expr) -> bool | None:
+    """`settings.DEBUG` / `app.debug` -> True; `not DEBUG` -> False; anything else -> None."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _debug_flag(test.operand)
+        return None if inner is None else not inner
+    name = name_of(test) if isinstance(test, (ast.Name, ast.Attribute)) else None
+    return True if name is not None and name.lower() == "debug" else None
+
+
+def _production_nodes(root: ast.AST) -> list[ast.AST]:
+    """The nodes under `root`, leaving out branches that run only in debug mode
+    (`traceback.format_exc() if settings.DEBUG else "Internal Server Error"`): a development
+    server showing its own traceback to its developer exposes nothing."""
+    out: list[ast.AST] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.If, ast.IfExp)):
+            debug = _debug_flag(node.test)
+            if debug is not None:
+                kept = node.orelse if debug else node.body
+                stack.extend(kept if isinstance(kept, list) else [kept])
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
 def _exposes(expr: ast.AST, caught: str) -> bool:
     """`str(e)`, `repr(e)`, `f"{e}"`, `e.args`, `traceback.format_exc()` inside `expr`."""
-    for part in ast.walk(expr):
+    for part in _production_nodes(expr):
         if isinstance(part, ast.Call):
             func = part.func
             if (
@@ -283,6 +311,19 @@ class InternalErrorExposed(PythonRule):
             "try:\n    charge()\nexcept Exception as e:\n"
             "    logger.error('charge failed: %s', e)\n    raise\n"
         ),
+        # the traceback only in debug mode (django/core/handlers/asgi.py:301)
+        Valid(
+            "import traceback\n"
+            "try:\n    return handle(request)\nexcept Exception:\n"
+            "    return HttpResponseServerError(\n"
+            "        traceback.format_exc() if settings.DEBUG else 'Internal Server Error'\n"
+            "    )\n"
+        ),
+        Valid(
+            "try:\n    charge()\nexcept Exception as e:\n"
+            "    if app.debug:\n        return jsonify(error=str(e)), 500\n"
+            "    return jsonify(error='internal'), 500\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -297,6 +338,10 @@ class InternalErrorExposed(PythonRule):
             "try:\n    charge()\nexcept BaseException as exc:\n"
             "    return JSONResponse({'error': f'failed: {exc}'}, status_code=500)\n"
         ),
+        Invalid(
+            "try:\n    charge()\nexcept Exception as e:\n"
+            "    if not settings.DEBUG:\n        return jsonify(error=str(e)), 500\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -304,7 +349,7 @@ class InternalErrorExposed(PythonRule):
             return
         caught = node.name or "\0"
         for statement in node.body:
-            for part in ast.walk(statement):
+            for part in _production_nodes(statement):
                 value: ast.AST | None = None
                 if isinstance(part, ast.Return):
                     value = part.value

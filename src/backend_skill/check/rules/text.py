@@ -97,7 +97,7 @@ class SecretInTextFile(TextRule):
                 continue  # in code, an unquoted value is an expression, not a literal
             if NOT_SECRET_NAME.search(name) or REFERENCE.match(value):
                 continue
-            if looks_like_secret_value(value):
+            if looks_like_secret_value(value, name):
                 start = assignment.start("value")
                 ctx.report_at(
                     self, number, start, start + len(value), self.message.format(name=name)

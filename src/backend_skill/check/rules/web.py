@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.namewords import values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.rules.secrets import is_test_path
 from backend_skill.check.ruleutil import (
@@ -172,6 +173,21 @@ COOKIE_SETTINGS_FALSE = frozenset(
 )
 
 
+def _flag_off(flag: ast.keyword | None, ctx: FileContext) -> bool:
+    """Is a cookie flag missing, or switched off by a literal here? A flag passed from
+    settings or a variable (`secure=settings.SESSION_COOKIE_SECURE`, `secure=request.is_secure`)
+    is decided by configuration, which the settings checks see, not by this call."""
+    if flag is None:
+        return True
+    value = flag.value
+    literals: list[ast.expr] = [value]
+    if isinstance(value, ast.Name):
+        literals = values_of(value.id, ctx)
+    if not literals or not all(isinstance(v, ast.Constant) for v in literals):
+        return False
+    return any(not v.value for v in literals if isinstance(v, ast.Constant))
+
+
 class InsecureCookie(PythonRule):
     id = "BS302"
     name = "insecure-cookie"
@@ -200,6 +216,16 @@ class InsecureCookie(PythonRule):
             "from fastapi import Response\n"
             "response.set_cookie('session', sid, secure=True, httponly=True)\n"
         ),
+        # the flags come from settings: configuration decides them (django sessions middleware)
+        Valid(
+            "response.set_cookie(\n"
+            "    settings.SESSION_COOKIE_NAME,\n"
+            "    request.session.session_key,\n"
+            "    secure=settings.SESSION_COOKIE_SECURE or None,\n"
+            "    httponly=settings.SESSION_COOKIE_HTTPONLY or None,\n"
+            "    samesite=settings.SESSION_COOKIE_SAMESITE,\n"
+            ")\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -215,6 +241,12 @@ class InsecureCookie(PythonRule):
             fixable=False,
         ),
         Invalid("SESSION_COOKIE_SECURE = False\n", fixable=False),
+        Invalid(
+            "def login(resp, sid):\n"
+            "    secure = False\n"
+            "    resp.set_cookie('session', sid, secure=secure, httponly=True, samesite='lax')\n",
+            fixable=False,
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -239,7 +271,7 @@ class InsecureCookie(PythonRule):
         missing = []
         explicit_off = False
         secure = keyword(node, "secure")
-        if secure is None or not is_const(secure.value, True):
+        if _flag_off(secure, ctx):
             missing.append("Secure")
             explicit_off |= secure is not None
         httponly = keyword(node, "httponly")
@@ -247,7 +279,7 @@ class InsecureCookie(PythonRule):
         readable = cookie_name is not None and any(
             marker in cookie_name.lower() for marker in ("csrf", "xsrf")
         )
-        if not readable and (httponly is None or not is_const(httponly.value, True)):
+        if not readable and _flag_off(httponly, ctx):
             missing.append("HttpOnly")
             explicit_off |= httponly is not None
         samesite = keyword(node, "samesite")
@@ -418,12 +450,44 @@ HARMLESS_WORDS = frozenset(
 )
 
 
+def _named_header(node: ast.AST) -> tuple[str, ast.expr] | None:
+    """`x.headers["Content-Type"]` or `x.headers.get("Content-Type")`: (header, x.headers)."""
+    if isinstance(node, ast.Subscript):
+        key, headers = const_str(node.slice), node.value
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+    ):
+        key, headers = const_str(node.args[0]), node.func.value
+    else:
+        return None
+    if key is None or name_of(headers) != "headers":
+        return None
+    return key, headers
+
+
+def _sensitive_header(header: str) -> bool:
+    words = name_words(header)
+    return bool(
+        words & (SENSITIVE_WORDS | {"cookie", "token"}) or ("api" in words and "key" in words)
+    )
+
+
 def _sensitive(expr: ast.AST, auth_file: bool) -> str | None:
     """The name of a secret-looking value used in `expr` (not inside string literals)."""
     skipped: set[int] = set()
     for node in ast.walk(expr):
         if id(node) in skipped:
             continue
+        named = _named_header(node)
+        if named is not None:
+            # one named header: its name decides, not the whole `headers` it is read from
+            header, headers = named
+            if _sensitive_header(header):
+                return header
+            skipped.add(id(headers))
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in {
                 "len",
@@ -487,6 +551,9 @@ class SensitiveDataLogged(PythonRule):
         Valid("print(f'{len(password)} characters')\n"),
         Valid("logger.debug('next token %r', token)\n"),  # a lexer's token, no auth here
         Valid("print(f'cache token: {get_cache_token()}')\n"),
+        # one harmless header (pip/_internal/index/collector.py:164)
+        Valid("logger.debug('fetched %s as %s', url, resp.headers.get('Content-Type', '?'))\n"),
+        Valid("log.info('client %s', request.headers['User-Agent'])\n"),
     )
     invalid = (
         Invalid("logger.info('login %s with %s', username, password)\n"),
@@ -494,6 +561,8 @@ class SensitiveDataLogged(PythonRule):
         Invalid("logger.info('issued %s', access_token)\n"),
         Invalid("print('auth header:', request.headers['Authorization'])\n"),
         Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
+        Invalid("logger.info('cookie %s', request.headers.get('Cookie'))\n"),
+        Invalid("log.debug('calling with %s', session.headers['X-Api-Key'])\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
