@@ -134,55 +134,86 @@ def quoted_lines(findings: list[RawFinding], lines: list[str]) -> dict[int, str]
     return {f.span.line: lines[f.span.line - 1] for f in findings if 0 < f.span.line <= len(lines)}
 
 
+# Fields that hold only Load/Store, operators and comparison operators: leaves no rule visits.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_EXIT = object()  # on the stack after a node's children: the walk leaves that node
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+
+
 def walk(tree: ast.Module, ctx: FileContext, dispatch: Dispatch) -> None:
-    """Depth-first, parents before children, with ancestors, functions and imports tracked."""
+    """Depth-first, parents before children, with ancestors, functions and imports tracked.
+
+    One explicit stack, children read from each class's fields: `ast.iter_child_nodes` (a
+    generator per node) made the walk cost more than the rules it dispatches to."""
     table = dispatch.table
-    by_method = dispatch.by_method
-    by_call = dispatch.by_call
-    call_tails = dispatch.call_tails
     ancestors = ctx.ancestors  # the nodes on the path to the visited one (tree first)
     functions = ctx.functions
     aliases = ctx.aliases
-    iter_children = ast.iter_child_nodes
+    fields_of = _FIELDS
+    node_type = ast.AST
     call_type = ast.Call
-    attribute_type = ast.Attribute
-    name_type = ast.Name
-    ancestors.append(tree)
-    stack: list[Any] = [iter_children(tree)]
+    exit_marker = _EXIT
+    stack: list[Any] = [tree]
     while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
+        child = stack.pop()
+        if child is exit_marker:
             done = ancestors.pop()
             if type(done) in _FUNCTION_TYPES:
                 functions.pop()
             continue
         kind = type(child)
-        if kind is ast.Import or kind is ast.ImportFrom:
-            _record_import(child, aliases)
-        rules = table.get(kind)
-        if rules:
-            for rule in rules:
-                rule.visit(child, ctx)
-        if kind is call_type:
-            func = child.func
-            func_kind = type(func)
-            tail = (
-                func.attr
-                if func_kind is attribute_type
-                else (func.id if func_kind is name_type else None)
-            )
-            if tail is not None:
-                if func_kind is attribute_type:
-                    for rule in by_method.get(tail, ()):
-                        rule.visit(child, ctx)
-                if tail in call_tails or (func_kind is name_type and tail in aliases):
-                    for rule in by_call.get(ctx.call_name(child) or "", ()):
-                        rule.visit(child, ctx)
-        if kind in _FUNCTION_TYPES:
-            functions.append(child)
-        ancestors.append(child)
-        stack.append(iter_children(child))
+        if child is not tree:
+            if kind is ast.Import or kind is ast.ImportFrom:
+                _record_import(child, aliases)
+            rules = table.get(kind)
+            if rules:
+                for rule in rules:
+                    rule.visit(child, ctx)
+            if kind is call_type:
+                _visit_call(child, ctx, dispatch)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _child_fields(kind)
+        children: list[Any] = []
+        for name in fields:
+            value = getattr(child, name, None)
+            if type(value) is list:
+                children.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                children.append(value)
+        if children:  # a leaf (most Names and Constants) is never anyone's ancestor
+            if kind in _FUNCTION_TYPES:
+                functions.append(child)
+            ancestors.append(child)
+            stack.append(exit_marker)
+            children.reverse()  # popped last-in first-out: the first child is visited first
+            stack.extend(children)
+
+
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _visit_call(call: ast.Call, ctx: FileContext, dispatch: Dispatch) -> None:
+    """Only the rules indexed under this call's method name or dotted name see it."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        tail = func.attr
+        for rule in dispatch.by_method.get(tail, ()):
+            rule.visit(call, ctx)
+    elif isinstance(func, ast.Name):
+        tail = func.id
+        if tail in ctx.aliases:  # an imported function called by its local name
+            for rule in dispatch.by_call.get(ctx.call_name(call) or "", ()):
+                rule.visit(call, ctx)
+            return
+    else:
+        return
+    if tail in dispatch.call_tails:
+        for rule in dispatch.by_call.get(ctx.call_name(call) or "", ()):
+            rule.visit(call, ctx)
 
 
 def _record_import(node: ast.Import | ast.ImportFrom, aliases: dict[str, str]) -> None:
