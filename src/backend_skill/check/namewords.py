@@ -60,7 +60,8 @@ def is_test_path(path: str) -> bool:
     name = parts[-1]
     return (
         name.startswith("test_")
-        or name.endswith("_test.py")
+        # `settings_test.py`, netbox's `configuration_testing.py`
+        or name.endswith(("_test.py", "_tests.py", "_testing.py"))
         or name == "conftest.py"
         or any(p in {"tests", "test", "testing"} for p in parts[:-1])
     )

@@ -7,6 +7,7 @@ import re
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
+from backend_skill.check.namewords import is_test_path as shared_is_test_path
 from backend_skill.check.namewords import words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
@@ -68,14 +69,8 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docke
 
 
 def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in {"tests", "test", "testing", "fixtures"} for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
+    """Test code, or the fixtures it reads: fake credentials live there on purpose."""
+    return shared_is_test_path(path) or "fixtures" in path.split("/")[:-1]
 
 
 def looks_like_secret_value(value: str, name: str | None = None) -> bool:
@@ -146,6 +141,26 @@ class HardcodedSecret(PythonRule):
         Valid("STUB_PACKAGES = {'passlib': 'types-passlib2', 'passpy': 'types-passpy2'}\n"),
         # a character set and a regular expression
         Valid('TOKEN_SPECIALS = r"!#$%&\'*+-.^_`|~"\ntoken = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"\n'),
+        # Django settings naming models, and the alphabet secrets are drawn from
+        Valid(
+            "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'oauthapp.AccessToken'\n"
+            "OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'oauthapp.RefreshToken'\n"
+            "INVITE_TOKEN_CHARSET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'\n"
+        ),
+        # an LLM option renamed for another backend: a count of tokens
+        Valid("OPTION_ALIASES = {'max_tokens': 'num_predict', 'stop': 'stop_sequences'}\n"),
+        # translated mail subjects and titles about passwords
+        Valid(
+            "MAIL_TEXT = {\n"
+            "    'password_reset_subject': 'Wachtwoordherstel',\n"
+            "    'password_changed_title': '\u30d1\u30b9\u30ef\u30fc\u30c9\u5909\u66f4',\n"
+            "}\n"
+        ),
+        # the settings module a test run uses
+        Valid(
+            "DATABASES = {'default': {'USER': 'shop', 'PASSWORD': 'shop-ci-db'}}\n",
+            filename="shop/configuration_testing.py",
+        ),
     )
     invalid = (
         Invalid("SECRET_KEY = 'django-insecure-8f#k2@p!x0z'\n"),
@@ -160,6 +175,11 @@ class HardcodedSecret(PythonRule):
         # secret words dressed up, typed in as the secret itself
         Invalid("app.secret_key = 'super-secret-key'\n"),
         Invalid("JWT_SECRET = 'my-dev-secret'\n"),
+        # the same database block in the settings production reads
+        Invalid(
+            "DATABASES = {'default': {'USER': 'shop', 'PASSWORD': 'shop-pr0d-db'}}\n",
+            filename="shop/settings.py",
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
