@@ -50,6 +50,9 @@ KEY_FORMATS = re.compile(
     r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}\b)"
     r"|(?P<private_key>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)"
 )
+# What follows a PEM header when a key is really there: optional `Proc-Type:`/`DEK-Info:` lines,
+# then base64. A header followed by `...` or prose only names the format.
+PEM_BODY = re.compile(r"\s*(?:[A-Za-z-]+:[^\n]*\n\s*)*[A-Za-z0-9+/=]{40}")
 KEY_PREFIXES = (
     "AKIA",
     "ASIA",
@@ -308,11 +311,41 @@ class KnownKeyFormat(PythonRule):
     valid = (
         Valid("PREFIX = 'AKIA'\nPATTERN = r'AKIA[0-9A-Z]{16}'\n"),
         Valid("key = os.environ['AWS_ACCESS_KEY_ID']\n"),
+        # the header names a format: an upload endpoint's documented body, a format check
+        Valid(
+            "def upload(self, data):\n"
+            '    """Upload a certificate.\n\n'
+            '    Body: {"body": "...", "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}\n'
+            '    """\n'
+            "def is_rsa(pem):\n"
+            "    return pem.startswith('-----BEGIN RSA PRIVATE KEY-----')\n"
+        ),
+        # a throwaway key a test signs its certificates with
+        Valid(
+            "TEST_CA_KEY = '''-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEpAIBAAKCAQEAwJ7m1vQZk3cL0pXh9eR2tYbN6uF8sD4aG5jK1lM3nO7pQ9rS\n"
+            "-----END RSA PRIVATE KEY-----'''\n",
+            filename="certs/tests/vectors.py",
+        ),
     )
     invalid = (
         Invalid("AWS_KEY = 'AKIAIOSFODNN7QWERTY1'\n"),
         Invalid("token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n"),
-        Invalid("KEY = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n'''\n"),
+        Invalid(
+            "KEY = '''-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEpAIBAAKCAQEAwJ7m1vQZk3cL0pXh9eR2tYbN6uF8sD4aG5jK1lM3nO7pQ9rS\n"
+            "-----END RSA PRIVATE KEY-----'''\n"
+        ),
+        # an encrypted key: its headers come before the base64
+        Invalid(
+            "KEY = '''-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+            "DEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n"
+            "xT6pC3mL0eDq9vR2bN8sK4fY1hJ7uZ5wA0gM6iO3tP9lS2nQ8rE1cV4kB7yH5jU\n'''\n"
+        ),
+        # a provider's token is live wherever it is written, tests included
+        Invalid(
+            "STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n", filename="billing/tests/test_pay.py"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -322,6 +355,11 @@ class KnownKeyFormat(PythonRule):
         if len(text) < 20 or not any(prefix in text for prefix in KEY_PREFIXES):
             return
         match = KEY_FORMATS.search(text)
+        if match is not None and match.lastgroup == "private_key":
+            if not PEM_BODY.match(text, match.end()):
+                return  # a header alone names the format; no key follows it
+            if is_test_path(ctx.path):
+                return  # tests embed throwaway key pairs to sign their certificates with
         if match is not None:
             kind = (match.lastgroup or "key").replace("_", " ")
             ctx.report(self, node, self.message.format(kind=kind))
