@@ -433,7 +433,7 @@ def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str])
             args = [origin(a, scope, depth, seen) for a in call.args]
             args += [origin(k.value, scope, depth, seen) for k in call.keywords]
             return _built([receiver, *args])
-        if func.attr == "join" and call.args:
+        if func.attr == "join" and _string_join(call):
             return _built([receiver, origin(call.args[0], scope, depth, seen)])
         if func.attr in SAME_VALUE_METHODS:
             return receiver
@@ -443,6 +443,22 @@ def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str])
     if isinstance(func, ast.Name) and func.id in {"str", "bytes"} and len(call.args) == 1:
         return origin(call.args[0], scope, depth, seen)
     return Origin.UNKNOWN
+
+
+def _string_join(call: ast.Call) -> bool:
+    """`sep.join(items)`, not a query builder's join: str.join takes one iterable, and its
+    separator is a string, not what a builder call returns (`select(A).join(B, on)`,
+    `session.query(A).join(B)`)."""
+    func = call.func
+    if len(call.args) != 1 or call.keywords or not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if not isinstance(receiver, ast.Call):
+        return True
+    callee = receiver.func
+    if isinstance(callee, ast.Name):
+        return callee.id in {"str", "bytes"}
+    return isinstance(callee, ast.Attribute) and callee.attr in SAME_VALUE_METHODS
 
 
 def _root_name(expr: ast.AST) -> str | None:

@@ -106,6 +106,19 @@ class SqlBuiltFromStrings(PythonRule):
             "def page(cur, limit):\n"
             "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
         ),
+        # SQLAlchemy's join(target, onclause) builds a statement, not a string
+        Valid(
+            "from sqlalchemy import func, select\n"
+            "async def orders_page(db, user_id, limit):\n"
+            "    count_stmt = (\n"
+            "        select(func.count(Order.id))\n"
+            "        .select_from(Order)\n"
+            "        .join(User, Order.user_id == User.id)\n"
+            "    )\n"
+            "    total = (await db.execute(count_stmt)).scalar()\n"
+            "    names = select(Order.id, User.name).join(User)\n"
+            "    return total, (await db.execute(names)).all()\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -133,6 +146,12 @@ class SqlBuiltFromStrings(PythonRule):
             "    if recent:\n"
             "        q = f'SELECT id FROM {table}'\n"
             "    cur.execute(q)\n"
+        ),
+        # conditions joined into the text with str.join
+        Invalid(
+            "def search(cur, filters):\n"
+            "    where = ' AND '.join(f\"{k} = '{v}'\" for k, v in filters.items())\n"
+            "    cur.execute('SELECT * FROM orders WHERE ' + where)\n"
         ),
         # quoting the table does not make the rest of the text safe
         Invalid(
