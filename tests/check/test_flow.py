@@ -42,7 +42,25 @@ def _origin(source: str) -> flow.Origin:
         ("def f(c, x):\n    for q in ('a', x):\n        c.run(q)\n", flow.Origin.PARAMETER),
         ("def f(c, x):\n    for q in (*x, 'a'):\n        c.run(q)\n", flow.Origin.PARAMETER),
         ("def f(c):\n    for q in ():\n        c.run(q)\n", flow.Origin.UNKNOWN),
-        ("def f(c):\n    for q, r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        # unpacked items, and a name bound only to a literal (zou's migrations:
+        # `for table, column in TEXT_COLUMNS: op.execute(f"ALTER TABLE {table} ...")`)
+        ("def f(c):\n    for q, r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.CONSTANT),
+        (
+            "COLUMNS = [('task', 'text'), ('comment', 'body')]\n"
+            "def f(c):\n    for table, column in COLUMNS:\n        c.run(f'{table}.{column}')\n",
+            flow.Origin.CONSTANT,
+        ),
+        (
+            "def f(c, x):\n    pairs = (('a', 1), (x, 2))\n"
+            "    for q, n in pairs:\n        c.run(q)\n",
+            flow.Origin.PARAMETER,
+        ),
+        ("def f(c, x):\n    for q, r in x:\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        ("def f(c):\n    for q, *r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        (
+            "ROWS = load()\ndef f(c):\n    for table, column in ROWS:\n        c.run(table)\n",
+            flow.Origin.UNKNOWN,
+        ),
         (
             "def f(c, x):\n    q = x\n    for q in ('a',):\n        c.run(q)\n",
             flow.Origin.PARAMETER,

@@ -42,6 +42,9 @@ class Scope:
     assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
     parameters: frozenset[str] = frozenset()
     unknown: set[str] = field(default_factory=set)  # loop targets, with-as, unpacking
+    # Loop targets over a literal collection, or a name bound only to one, as (position in an
+    # unpacked item, iterable): `for table, column in TEXT_COLUMNS` -> table: ((0,), ...).
+    loops: dict[str, list[tuple[tuple[int, ...], ast.expr]]] = field(default_factory=dict)
     parent: Scope | None = None
     # Callees whose result is safe for the sink a rule asks about, so they count as constant
     # (see `sanitized_origin`): `quote_name` matches `connection.ops.quote_name(...)`,
@@ -104,6 +107,11 @@ class Scope:
                     for element in node.iter.elts:
                         value = element.value if isinstance(element, ast.Starred) else element
                         self.assignments.setdefault(node.target.id, []).append(value)
+                elif isinstance(node.iter, (ast.Name, ast.Tuple, ast.List, ast.Set)) and (
+                    paths := _unpacked(node.target, ())
+                ):
+                    for name, path in paths:
+                        self.loops.setdefault(name, []).append((path, node.iter))
                 else:
                     self._unknown(node.target)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
@@ -125,6 +133,22 @@ class Scope:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 self.unknown.add(node.id)
+
+
+def _unpacked(target: ast.AST, path: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]]:
+    """The names a loop target binds with their position in each item (`a, (b, c)` -> a: (0,),
+    b: (1, 0), c: (1, 1)); empty when a starred or non-name target makes positions unknown."""
+    if isinstance(target, ast.Name):
+        return [(target.id, path)]
+    if not isinstance(target, (ast.Tuple, ast.List)) or not target.elts:
+        return []
+    found: list[tuple[str, tuple[int, ...]]] = []
+    for index, element in enumerate(target.elts):
+        inner = _unpacked(element, (*path, index))
+        if not inner:
+            return []
+        found += inner
+    return found
 
 
 _NESTED_SCOPES = (
@@ -323,17 +347,63 @@ def _name_origin(name: str, scope: Scope, depth: int, seen: frozenset[str]) -> O
     if name in scope.parameters:
         return Origin.PARAMETER
     values = scope.assignments.get(name)
-    if values is None:
+    loops = scope.loops.get(name)
+    if values is None and loops is None:
         if name in scope.unknown:
             return Origin.UNKNOWN
         if scope.parent is not None:
             return _name_origin(name, scope.parent, depth, seen)
         return Origin.UNKNOWN
     inner = seen | {name}
-    result = max(origin(v, scope, depth, inner) for v in values)
+    parts = [origin(v, scope, depth, inner) for v in values or ()]
+    parts += [_item_origin(it, path, scope, depth, inner) for path, it in loops or ()]
+    result = max(parts)
     if name in scope.unknown:
         result = max(result, Origin.UNKNOWN)
     return result
+
+
+def _item_origin(
+    iterable: ast.expr, path: tuple[int, ...], scope: Scope, depth: int, seen: frozenset[str]
+) -> Origin:
+    """What a loop target at `path` holds while iterating `iterable`: the worst of those parts
+    of its items, when the items are written out (here, or in the one literal a name holds)."""
+    if depth > _MAX_DEPTH:
+        return Origin.UNKNOWN
+    if isinstance(iterable, ast.Name):
+        collections = _literal_collections(iterable.id, scope, seen)
+        if not collections:
+            return Origin.UNKNOWN
+        inner = seen | {iterable.id}
+        return max(_item_origin(c, path, scope, depth + 1, inner) for c in collections)
+    if not isinstance(iterable, (ast.Tuple, ast.List, ast.Set)) or not iterable.elts:
+        return Origin.UNKNOWN
+    worst = Origin.CONSTANT
+    for element in iterable.elts:
+        part: ast.expr = element
+        for index in path:
+            if not isinstance(part, (ast.Tuple, ast.List)) or index >= len(part.elts):
+                return Origin.UNKNOWN
+            part = part.elts[index]
+        if isinstance(part, ast.Starred):
+            return Origin.UNKNOWN
+        worst = max(worst, origin(part, scope, depth + 1, seen))
+    return worst
+
+
+def _literal_collections(name: str, scope: Scope, seen: frozenset[str]) -> list[ast.expr]:
+    """The values of a name bound only to literal tuples, lists or sets (`TEXT_COLUMNS = [...]`
+    at module level); empty if it is bound any other way or cannot be seen."""
+    current: Scope | None = scope
+    while current is not None and name not in seen:
+        if name in current.parameters or name in current.unknown or name in current.loops:
+            return []
+        values = current.assignments.get(name)
+        if values is not None:
+            literal = all(isinstance(v, (ast.Tuple, ast.List, ast.Set)) for v in values)
+            return values if literal else []
+        current = current.parent
+    return []
 
 
 def _built(parts: list[Origin]) -> Origin:

@@ -106,6 +106,14 @@ class SqlBuiltFromStrings(PythonRule):
             "def page(cur, limit):\n"
             "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
         ),
+        # a migration's DDL over table and column names written out in the migration
+        Valid(
+            "from alembic import op\n"
+            "WIDENED = [('comment', 'body'), ('ticket', 'summary')]\n"
+            "def upgrade():\n"
+            "    for table, column in WIDENED:\n"
+            "        op.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE text')\n"
+        ),
         # SQLAlchemy's join(target, onclause) builds a statement, not a string
         Valid(
             "from sqlalchemy import func, select\n"
@@ -146,6 +154,12 @@ class SqlBuiltFromStrings(PythonRule):
             "    if recent:\n"
             "        q = f'SELECT id FROM {table}'\n"
             "    cur.execute(q)\n"
+        ),
+        # one of the looped-over names comes from the caller
+        Invalid(
+            "def purge(cur, extra_table):\n"
+            "    for table, days in (('sessions', 7), (extra_table, 30)):\n"
+            '        cur.execute(f"DELETE FROM {table} WHERE age > {days}")\n'
         ),
         # conditions joined into the text with str.join
         Invalid(
