@@ -125,6 +125,31 @@ def test_sanitizers_are_per_sink() -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "safe"),
+    [
+        # numbers: loop counters and %d conversions
+        ("def f(c, xs):\n    for i, x in enumerate(xs):\n        c.run(f'p{i}')\n", True),
+        ("def f(c, n):\n    for i in range(n):\n        c.run(f'p{i}')\n", True),
+        ("def f(c, xs):\n    for i, x in enumerate(xs):\n        c.run(f'p{x}')\n", False),
+        ("def f(c, n):\n    for i in range(n):\n        i = g(i)\n        c.run(f'p{i}')\n", False),
+        ("def f(c, n):\n    c.run('LIMIT %d OFFSET %05.1f' % (n, n))\n", True),
+        ("def f(c, n):\n    c.run('LIMIT %d -- %s' % (n, n))\n", False),
+        ("def f(c, n):\n    c.run('SET x = %c' % n)\n", False),
+        # table names the ORM derives from a model
+        ("def f(c, m):\n    c.run('TRUNCATE %s' % m._meta.db_table)\n", True),
+        ("def f(c, m):\n    c.run(f'TRUNCATE {m.__tablename__}')\n", True),
+        ("def f(c, m):\n    c.run(f'TRUNCATE {m.db_table}')\n", False),
+    ],
+)
+def test_numbers_and_orm_tables_are_safe_in_sql(source: str, safe: bool) -> None:
+    sql = frozenset({"int", "_meta.db_table", "__tablename__"})
+    expected = flow.Origin.CONSTANT if safe else flow.Origin.BUILT
+    assert _sanitized(source, sql) == expected
+    # for a sink that declares nothing safe, all of them are built text as before
+    assert _sanitized(source, frozenset()) == flow.Origin.BUILT
+
+
+@pytest.mark.parametrize(
     ("source", "expected"),
     [
         # the nearest assignment before the use in the same block decides (sqlite3/dump.py:76)

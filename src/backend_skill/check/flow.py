@@ -13,6 +13,7 @@ after an earlier built `q`). A later stage can grow it into full data flow.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -23,6 +24,9 @@ SAME_VALUE_METHODS = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "encode", "decode"}
 )
 _MAX_DEPTH = 12
+# In a scope's sanitizers, `int` says numbers are safe for the sink: loop counters and
+# %d-formatted text count as constant there.
+NUMBERS_SAFE = "int"
 
 
 class Origin(IntEnum):
@@ -45,10 +49,15 @@ class Scope:
     # Loop targets over a literal collection, or a name bound only to one, as (position in an
     # unpacked item, iterable): `for table, column in TEXT_COLUMNS` -> table: ((0,), ...).
     loops: dict[str, list[tuple[tuple[int, ...], ast.expr]]] = field(default_factory=dict)
+    # Loop counters (`for i in range(n)`, the index of `enumerate`): numbers; `opaque` are the
+    # names also bound some other way we cannot see into.
+    counters: set[str] = field(default_factory=set)
+    opaque: set[str] = field(default_factory=set)
     parent: Scope | None = None
     # Callees whose result is safe for the sink a rule asks about, so they count as constant
     # (see `sanitized_origin`): `quote_name` matches `connection.ops.quote_name(...)`,
-    # `shlex.quote` matches `shlex.quote(...)` as written.
+    # `shlex.quote` matches `shlex.quote(...)` as written. Dotted or dunder entries are safe
+    # attributes (`_meta.db_table`), and `int` makes every number safe.
     sanitizers: frozenset[str] = frozenset()
     body: list[ast.stmt] = field(default_factory=list)
     _reaching: dict[int, ast.expr] | None = None
@@ -112,12 +121,18 @@ class Scope:
                 ):
                     for name, path in paths:
                         self.loops.setdefault(name, []).append((path, node.iter))
+                elif (counter := _counter(node)) is not None:
+                    self.counters.add(counter.id)
+                    self.unknown.add(counter.id)
+                    if isinstance(node.target, ast.Tuple):
+                        self._unknown(node.target.elts[1])  # what enumerate() counts
                 else:
                     self._unknown(node.target)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._unknown(node.optional_vars)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.unknown.add(node.name)
+                self.opaque.add(node.name)
                 continue  # a nested scope binds its own names
             if isinstance(node, ast.Lambda):
                 continue
@@ -133,6 +148,34 @@ class Scope:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 self.unknown.add(node.id)
+                self.opaque.add(node.id)
+
+    def number(self, name: str) -> bool:
+        """Bound only as a loop counter: always an int."""
+        return (
+            name in self.counters
+            and name not in self.opaque
+            and name not in self.assignments
+            and name not in self.loops
+        )
+
+
+def _counter(loop: ast.For | ast.AsyncFor | ast.comprehension) -> ast.Name | None:
+    """The counter a loop binds: `i` in `for i in range(n)` or `for i, item in enumerate(xs)`."""
+    call = loop.iter
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return None
+    target = loop.target
+    if call.func.id == "range" and isinstance(target, ast.Name):
+        return target
+    if (
+        call.func.id == "enumerate"
+        and isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name)
+    ):
+        return target.elts[0]
+    return None
 
 
 def _unpacked(target: ast.AST, path: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]]:
@@ -335,6 +378,8 @@ def origin(
             return Origin.REQUEST
         if isinstance(expr, ast.Subscript):
             return max(origin(expr.value, scope, nxt, seen), Origin.UNKNOWN)
+        if scope.sanitizers and _safe_attribute(expr, scope.sanitizers):
+            return Origin.CONSTANT
         return Origin.UNKNOWN
     return Origin.UNKNOWN
 
@@ -346,6 +391,8 @@ def _name_origin(name: str, scope: Scope, depth: int, seen: frozenset[str]) -> O
         return Origin.REQUEST
     if name in scope.parameters:
         return Origin.PARAMETER
+    if NUMBERS_SAFE in scope.sanitizers and scope.number(name):
+        return Origin.CONSTANT
     values = scope.assignments.get(name)
     loops = scope.loops.get(name)
     if values is None and loops is None:
@@ -423,10 +470,34 @@ def _binop_origin(expr: ast.BinOp, scope: Scope, depth: int, seen: frozenset[str
                 isinstance(side, ast.Constant) and isinstance(side.value, str)
             ):
                 return origin(side, scope, depth, seen)
+    if (
+        isinstance(expr.op, ast.Mod)
+        and NUMBERS_SAFE in scope.sanitizers
+        and isinstance(expr.left, ast.Constant)
+        and isinstance(expr.left.value, str)
+        and _numeric_template(expr.left.value)
+    ):
+        return Origin.CONSTANT  # `"LIMIT %d" % n` formats numbers or raises TypeError
     right = origin(expr.right, scope, depth, seen)
     if isinstance(expr.op, (ast.Add, ast.Mod)):
         return _built([left, right])
     return max(left, right)
+
+
+# %-conversions: those that only ever print a number (not %c, which prints any character)
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(.)")
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+
+
+def _numeric_template(template: str) -> bool:
+    conversions = [c for c in _CONVERSION.findall(template) if c != "%"]
+    return bool(conversions) and all(c in _NUMERIC_CONVERSIONS for c in conversions)
+
+
+def _safe_attribute(expr: ast.Attribute, sanitizers: frozenset[str]) -> bool:
+    """`Voucher._meta.db_table`, `Order.__tablename__`: names the ORM made, not data."""
+    attributes = frozenset(s for s in sanitizers if "." in s or s.startswith("__"))
+    return bool(attributes) and _sanitizer(expr, attributes)
 
 
 def sanitized_origin(

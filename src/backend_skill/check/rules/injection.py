@@ -23,9 +23,12 @@ SQL_FUNCTIONS = frozenset(
 
 
 # Safe to splice into SQL text: quoted identifiers (Django's connection.ops.quote_name,
-# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier) and numbers.
+# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier), numbers, and the table names
+# an ORM derives from model classes (Django's `Model._meta.db_table`, SQLAlchemy's
+# `Model.__tablename__` and `Model.__table__.name`).
 SQL_SANITIZERS = frozenset(
     {"quote_name", "quote_ident", "quote_identifier", "escape_identifier", "int", "float", "len"}
+    | {"_meta.db_table", "__tablename__", "__table__.name"}
 )
 # Safe to splice into a shell command line: shell-quoted words, and numbers.
 SHELL_SANITIZERS = frozenset({"shlex.quote", "shlex.join", "pipes.quote", "int", "float"})
@@ -106,6 +109,27 @@ class SqlBuiltFromStrings(PythonRule):
             "def page(cur, limit):\n"
             "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
         ),
+        # table names the ORM derives from models; counters and %d print only numbers
+        Valid(
+            "from django.db import connection\n"
+            "def estimate_rows(model):\n"
+            "    t = model._meta.db_table\n"
+            "    with connection.cursor() as cursor:\n"
+            "        cursor.execute(\"SELECT reltuples FROM pg_class WHERE relname='%s'\" % t)\n"
+            "        return cursor.fetchone()\n"
+            "def every_nth(cursor, step):\n"
+            "    cursor.execute('SELECT id FROM (SELECT id, row_number() OVER () AS n '\n"
+            "                   'FROM jobs) t WHERE n %% %d = 1' % step)\n"
+        ),
+        Valid(
+            "from sqlalchemy import and_, text\n"
+            "def with_tags(stmt, tag_ids):\n"
+            "    clauses = []\n"
+            "    for index, tag_id in enumerate(tag_ids):\n"
+            "        name = f'tag_{index}'\n"
+            "        clauses.append(text(f'tags @> :{name}').bindparams(**{name: tag_id}))\n"
+            "    return stmt.where(and_(*clauses))\n"
+        ),
         # a migration's DDL over table and column names written out in the migration
         Valid(
             "from alembic import op\n"
@@ -154,6 +178,13 @@ class SqlBuiltFromStrings(PythonRule):
             "    if recent:\n"
             "        q = f'SELECT id FROM {table}'\n"
             "    cur.execute(q)\n"
+        ),
+        # %s takes any text, and enumerate's item is data, not the counter
+        Invalid(
+            "from sqlalchemy import text\n"
+            "def f(session, names):\n"
+            "    for i, name in enumerate(names):\n"
+            "        session.execute(text(\"UPDATE t SET n = '%s' WHERE id = %d\" % (name, i)))\n"
         ),
         # one of the looped-over names comes from the caller
         Invalid(
