@@ -297,6 +297,23 @@ class NetworkCallInTransaction(PythonRule):
 
 
 TTL_KEYWORDS = frozenset({"ex", "px", "exat", "pxat", "keepttl"})
+EXPIRE_METHODS = frozenset({"expire", "expireat", "pexpire", "pexpireat"})
+
+
+def _expired_nearby(call: ast.Call, ctx: FileContext) -> bool:
+    """The same function gives the key its TTL with a separate command (`p.set(key, v)` then
+    `p.expireat(key, at)` in one pipeline)."""
+    key = ast.dump(call.args[0])
+    function = ctx.function
+    body = function.body if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in EXPIRE_METHODS
+        and bool(node.args)
+        and ast.dump(node.args[0]) == key
+        for node in own_nodes(body)
+    )
 
 
 def _is_redis(expr: ast.AST, ctx: FileContext) -> bool:
@@ -342,6 +359,15 @@ class CacheWithoutTtl(PythonRule):
             "    assert red.set('job.last_success', 1700000000) is True\n",
             filename="tests/test_redis.py",
         ),
+        # the pipeline gives the key its TTL with its own command
+        Valid(
+            "def mark_online(redis_store, user_id, now, expires):\n"
+            "    key = f'user-activity:{user_id}'\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(key, now)\n"
+            "    p.expireat(key, expires)\n"
+            "    p.execute()\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -357,6 +383,17 @@ class CacheWithoutTtl(PythonRule):
         Invalid(
             "from django.core.cache import cache\ncache.set('k', v, timeout=None)\n",
             fixable=False,
+        ),
+        # the expiry is for another key
+        Invalid(
+            "def mark_online(redis_store, user_id, now, expires):\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(f'user-activity:{user_id}', now)\n"
+            "    p.expireat('online-users', expires)\n",
+            fixed="def mark_online(redis_store, user_id, now, expires):\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(f'user-activity:{user_id}', now, ex=3600)\n"
+            "    p.expireat('online-users', expires)\n",
         ),
     )
 
@@ -379,8 +416,8 @@ class CacheWithoutTtl(PythonRule):
             return
         if any(kw.arg in TTL_KEYWORDS for kw in node.keywords) or len(node.args) >= 3:
             return
-        if is_test_path(ctx.path):
-            return  # a test's fake or throwaway redis
+        if is_test_path(ctx.path) or _expired_nearby(node, ctx):
+            return  # a test's fake or throwaway redis; a TTL set by its own command
         ctx.report(self, node)
 
     def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:
