@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
-from backend_skill.check.namewords import values_of
+from backend_skill.check.namewords import in_non_production_settings, values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.rules.secrets import is_test_path
 from backend_skill.check.ruleutil import (
@@ -331,18 +331,40 @@ class DebugEnabled(PythonRule):
         Valid("app = FastAPI(debug=settings.debug)\n"),
         Valid("DEBUG = True\n", filename="tests/settings.py"),
         Valid("debug = True\nparser.add_argument('--debug', action='store_true')\n"),
+        # the settings classes for development and tests
+        Valid(
+            "import os\n"
+            "class BaseConfig:\n"
+            "    DEBUG = False\n"
+            "class DevelopmentConfig(BaseConfig):\n"
+            "    DEBUG = True\n"
+            "    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL')\n"
+            "class TestingConfig(BaseConfig):\n"
+            "    DEBUG = True\n"
+            "    TESTING = True\n",
+            filename="tracker/config.py",
+        ),
+        Valid("DEBUG = True\nDATABASES = {}\n", filename="shop/testutils/settings.py"),
     )
     invalid = (
         Invalid("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"),
         Invalid("from fastapi import FastAPI\napp = FastAPI(debug=True)\n"),
         Invalid("DEBUG = True\nALLOWED_HOSTS = ['*']\n", filename="mysite/settings.py"),
         Invalid("app.config['DEBUG'] = True\n"),
+        # the class production loads
+        Invalid(
+            "class BaseConfig:\n    DEBUG = False\nclass ProductionConfig(BaseConfig):\n"
+            "    DEBUG = True\n",
+            filename="tracker/config.py",
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Assign):
             if not is_const(node.value, True) or is_test_path(ctx.path):
                 return
+            if in_non_production_settings(ctx):
+                return  # `class DevelopmentConfig: DEBUG = True` is what that class is for
             target = node.targets[0]
             if (
                 (isinstance(target, ast.Name) and target.id == "DEBUG" and _settings_module(ctx))
