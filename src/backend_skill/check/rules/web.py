@@ -468,6 +468,8 @@ HARMLESS_WORDS = frozenset(
         "ttl",
         "lifetime",
         "usage",
+        "issuer",
+        "audience",
     }
 )
 
@@ -521,6 +523,13 @@ def _sensitive(expr: ast.AST, auth_file: bool) -> str | None:
             }:
                 return None
             skipped.add(id(node.func))  # a function's name says what it does, not what it holds
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "replace"
+                and len(node.args) >= 2
+            ):
+                # `text.replace(secret, "*****")`: the secret is what is taken out
+                skipped.update(id(part) for part in ast.walk(node.args[0]))
             continue
         name: str | None = None
         if isinstance(node, ast.Name):
@@ -576,6 +585,17 @@ class SensitiveDataLogged(PythonRule):
         # one harmless header (pip/_internal/index/collector.py:164)
         Valid("logger.debug('fetched %s as %s', url, resp.headers.get('Content-Type', '?'))\n"),
         Valid("log.info('client %s', request.headers['User-Agent'])\n"),
+        # the key is the text being masked out of the URL
+        Valid(
+            "def fetch(self, url):\n"
+            "    app_log.debug(f'weather: getting {url}'.replace(self.api_key, '*****'))\n"
+        ),
+        # an issuer is a public claim
+        Valid(
+            "import jwt\n"
+            "def match(token_issuer):\n"
+            "    log.warning(f'no provider for issuer {token_issuer}')\n"
+        ),
     )
     invalid = (
         Invalid("logger.info('login %s with %s', username, password)\n"),
@@ -585,6 +605,8 @@ class SensitiveDataLogged(PythonRule):
         Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
         Invalid("logger.info('cookie %s', request.headers.get('Cookie'))\n"),
         Invalid("log.debug('calling with %s', session.headers['X-Api-Key'])\n"),
+        # the key is what replaces the placeholder: it ends up in the log
+        Invalid("log.debug('calling %s', url.replace('{key}', self.api_key))\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
