@@ -356,6 +356,17 @@ class ScatteredEnvConfig(ProjectRule):
                 "systemd.py": "import os\nFDS = int(os.environ.get('LISTEN_FDS', 0))\n",
             }
         ),
+        # pointing Django at its settings module from a worker and a CLI entry point
+        Valid(
+            files={
+                "shop/settings.py": "import os\nDB = os.environ['DATABASE_URL']\n",
+                "shop/celery_app.py": "import os\n"
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+                "shop/cli.py": "import os\n"
+                "def main():\n"
+                "    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+            }
+        ),
     )
     invalid = (
         Invalid(
@@ -368,6 +379,14 @@ class ScatteredEnvConfig(ProjectRule):
         Invalid(
             files={
                 "db.py": "import os\nHOME = os.environ['HOME']\nURL = os.getenv('DATABASE_URL')\n",
+                "payments.py": "import os\nKEY = os.environ['STRIPE_KEY']\n",
+            },
+            count=2,
+        ),
+        # setdefault whose value is used reads the variable
+        Invalid(
+            files={
+                "db.py": "import os\nURL = os.environ.setdefault('DATABASE_URL', 'sqlite://')\n",
                 "payments.py": "import os\nKEY = os.environ['STRIPE_KEY']\n",
             },
             count=2,
