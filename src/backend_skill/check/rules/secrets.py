@@ -128,6 +128,9 @@ class HardcodedSecret(PythonRule):
     )
     valid = (
         Valid("import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"),
+        Valid(
+            "import os\napp.secret_key = os.environ['SECRET_KEY']\napp.config['SECRET_KEY'] = ''\n"
+        ),
         Valid("password = ''\napi_key = '<your-api-key>'\ntoken = '${TOKEN}'\n"),
         Valid("PASSWORD_FIELD = 'password'\nTOKEN_URL = 'https://auth.example.com/token'\n"),
         Valid("secret_env_var = 'APP_SECRET'\nerror = {'password': 'must be 12+ characters'}\n"),
@@ -160,6 +163,12 @@ class HardcodedSecret(PythonRule):
         # secret words dressed up, typed in as the secret itself
         Invalid("app.secret_key = 'super-secret-key'\n"),
         Invalid("JWT_SECRET = 'my-dev-secret'\n"),
+        # a placeholder in the framework's signing-key slot is the key every session is signed with
+        Invalid(
+            "from flask import Flask\napp = Flask(__name__)\n"
+            "app.secret_key = 'your-secret-key-here'\n"
+        ),
+        Invalid("app.config['SECRET_KEY'] = 'your-secret-key-here'\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -168,9 +177,12 @@ class HardcodedSecret(PythonRule):
             if (
                 value is not None
                 and not is_test_path(ctx.path)
-                and any(
-                    is_secret_name(n) and looks_like_secret_value(value, n)
-                    for n in target_names(node)
+                and (
+                    any(
+                        is_secret_name(n) and looks_like_secret_value(value, n)
+                        for n in target_names(node)
+                    )
+                    or (_signing_key_slot(node) and _shipped_key(value))
                 )
             ):
                 ctx.report(self, node)
@@ -202,6 +214,31 @@ class HardcodedSecret(PythonRule):
                     ctx.report(
                         self, node.args[1], "Hardcoded JWT signing key; load it from settings."
                     )
+
+
+def _signing_key_slot(statement: ast.Assign | ast.AnnAssign) -> bool:
+    """`app.secret_key = ...` or `app.config["SECRET_KEY"] = ...`: the key the framework signs
+    sessions and cookies with, whatever the value looks like."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    for target in targets:
+        if isinstance(target, ast.Attribute) and target.attr == "secret_key":
+            return True
+        if (
+            isinstance(target, ast.Subscript)
+            and const_str(target.slice) == "SECRET_KEY"
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "config"
+        ):
+            return True
+    return False
+
+
+def _shipped_key(value: str) -> bool:
+    """A literal written into the signing-key slot is the key in use, placeholder or not
+    (`your-secret-key-here` signs every session); only an empty or trivially short one is left
+    for the framework to refuse."""
+    text = value.strip()
+    return len(text) >= 6 and " " not in text
 
 
 class CredentialsInUrl(PythonRule):
