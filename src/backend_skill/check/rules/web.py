@@ -217,6 +217,13 @@ COOKIE_SETTINGS_FALSE = frozenset(
 )
 
 
+def _clears_cookie(call: ast.Call) -> bool:
+    """`set_cookie("session_id", "", expires=0)` on logout, `set_cookie("token", None)`: an
+    empty value carries nothing the flags would protect."""
+    value = call.args[1] if len(call.args) >= 2 else getattr(keyword(call, "value"), "value", None)
+    return isinstance(value, ast.Constant) and value.value in ("", None)
+
+
 def _flag_off(flag: ast.keyword | None, ctx: FileContext) -> bool:
     """Is a cookie flag missing, or switched off by a literal here? A flag passed from
     settings or a variable (`secure=settings.SESSION_COOKIE_SECURE`, `secure=request.is_secure`)
@@ -270,6 +277,8 @@ class InsecureCookie(PythonRule):
             "    samesite=settings.SESSION_COOKIE_SAMESITE,\n"
             ")\n"
         ),
+        # logout empties the cookie: there is no value left to protect
+        Valid("response.set_cookie('session_id', '', expires=0)\nresp.set_cookie('token', None)\n"),
     )
     invalid = (
         Invalid(
@@ -308,6 +317,8 @@ class InsecureCookie(PythonRule):
             return
         if len(node.args) < 2 and keyword(node, "value") is None:
             return  # cookiejar.set_cookie(cookie) and friends: not a response cookie
+        if _clears_cookie(node):
+            return  # an emptied, expired cookie carries nothing to protect
         cookie_name = const_str(node.args[0]) if node.args else None
         if cookie_name is None:
             key = keyword(node, "key")
