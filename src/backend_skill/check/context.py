@@ -165,8 +165,14 @@ class FileContext:
 
         `APIRouter(prefix=PATH_PREFIX)` with `PATH_PREFIX = "/health"` reads as "/health".
         """
+        found = self.constant(expr)
+        return found.value if found is not None and isinstance(found.value, str) else None
+
+    def constant(self, expr: ast.AST | None) -> ast.Constant | None:
+        """A literal, or the literal a name is bound to exactly once (here or at module level):
+        `options={"verify_signature": VERIFY}` with `VERIFY = False` reads as False."""
         if isinstance(expr, ast.Constant):
-            return expr.value if isinstance(expr.value, str) else None
+            return expr
         if not isinstance(expr, ast.Name):
             return None
         scope: flow.Scope | None = self._scope()
@@ -176,9 +182,7 @@ class FileContext:
             values = scope.assignments.get(expr.id)
             if values is not None:
                 only = values[0] if len(values) == 1 else None
-                if isinstance(only, ast.Constant) and isinstance(only.value, str):
-                    return only.value
-                return None
+                return only if isinstance(only, ast.Constant) else None
             scope = scope.parent
         return None
 

@@ -17,12 +17,18 @@ MAX_ACCESS_SECONDS = 15 * 60
 UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
 
 
-def _options_disable_signature(call: ast.Call) -> bool:
+def _is_false(expr: ast.AST, ctx: FileContext) -> bool:
+    """False written here or through a name bound once to it (`VERIFY_SIGNATURE = False`)."""
+    found = ctx.constant(expr)
+    return found is not None and is_const(found, False)
+
+
+def _options_disable_signature(call: ast.Call, ctx: FileContext) -> bool:
     options = keyword(call, "options")
     if options is None or not isinstance(options.value, ast.Dict):
         return False
     for key, value in zip(options.value.keys, options.value.values, strict=True):
-        if const_str(key) == "verify_signature" and is_const(value, False):
+        if const_str(key) == "verify_signature" and _is_false(value, ctx):
             return True
     return False
 
@@ -65,12 +71,30 @@ class JwtVerificationDisabled(PythonRule):
             "import jwt\nclaims = jwt.decode(token, key, algorithms=['HS256'], audience='api')\n"
         ),
         Valid("import jwt\nheader = jwt.get_unverified_header(token)\n"),
+        Valid(
+            "from jose import jwt\nVERIFY_SIGNATURE = True\n"
+            "def claims(token):\n"
+            "    return jwt.decode(token, KEY, algorithms=['HS256'],\n"
+            "                      options={'verify_signature': VERIFY_SIGNATURE})\n"
+        ),
+        Valid(
+            "import jwt\n"
+            "def claims(token, verify):\n"
+            "    return jwt.decode(token, KEY, algorithms=['HS256'],\n"
+            "                      options={'verify_signature': verify})\n"
+        ),
     )
     invalid = (
         Invalid("import jwt\nclaims = jwt.decode(token, options={'verify_signature': False})\n"),
         Invalid("import jwt\nclaims = jwt.decode(token, key, algorithms=['none', 'HS256'])\n"),
         Invalid("import jwt\nclaims = jwt.decode(token, key, verify=False)\n"),
         Invalid("import jwt\nt = jwt.encode(payload, None, algorithm='none')\n"),
+        Invalid(
+            "from jose import jwt\nVERIFY_SIGNATURE = False\n"
+            "def claims(token):\n"
+            "    return jwt.decode(token, KEY, algorithms=['HS256'],\n"
+            "                      options={'verify_signature': VERIFY_SIGNATURE})\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -81,8 +105,8 @@ class JwtVerificationDisabled(PythonRule):
             verify = keyword(node, "verify")
             algorithms = keyword(node, "algorithms")
             if (
-                _options_disable_signature(node)
-                or (verify is not None and is_const(verify.value, False))
+                _options_disable_signature(node, ctx)
+                or (verify is not None and _is_false(verify.value, ctx))
                 or _none_algorithm(algorithms.value if algorithms else None)
             ):
                 ctx.report(self, node)
@@ -125,10 +149,10 @@ class JwtDecodeWithoutAlgorithms(PythonRule):
             return
         if keyword(node, "algorithms") or any(k.arg is None for k in node.keywords):
             return
-        if len(node.args) >= 3 or _options_disable_signature(node):
+        if len(node.args) >= 3 or _options_disable_signature(node, ctx):
             return  # positional algorithms, or BS208 already says worse
         verify = keyword(node, "verify")
-        if verify is not None and is_const(verify.value, False):
+        if verify is not None and _is_false(verify.value, ctx):
             return
         ctx.report(self, node)
 

@@ -440,6 +440,10 @@ def _dynamic_command(expr: ast.AST, ctx: FileContext) -> bool:
     return flow.sanitized_origin(expr, ctx.function, ctx.tree, SHELL_SANITIZERS) != Origin.CONSTANT
 
 
+# Library calls that run a string through Python's eval.
+PYTHON_EXPRESSION_EVALUATORS = frozenset({"PIL.ImageMath.eval", "PIL.ImageMath.unsafe_eval"})
+
+
 class DynamicCodeExecution(PythonRule):
     id = "BS103"
     name = "dynamic-code-execution"
@@ -448,7 +452,7 @@ class DynamicCodeExecution(PythonRule):
     confidence = Confidence.MEDIUM
     cwe = (95,)
     pattern = "security-patterns#dynamic-code-execution"
-    summary = "eval/exec (or compile) runs a non-constant string as code."
+    summary = "eval/exec (or Pillow's ImageMath.eval) runs a non-constant string as code."
     why = (
         "Code evaluated from data runs with the service's permissions: one crafted value reads "
         "secrets, files or the database. There is no safe way to sandbox eval."
@@ -459,22 +463,40 @@ class DynamicCodeExecution(PythonRule):
     )
     message = "eval/exec of a non-constant string runs arbitrary code; parse the data instead."
     node_types: ClassVar[tuple[type[ast.AST], ...]] = (ast.Call,)
-    calls = frozenset({"eval", "exec"})
+    calls = frozenset({"eval", "exec"} | PYTHON_EXPRESSION_EVALUATORS)
     valid = (
         Valid("import ast\nvalue = ast.literal_eval(text)\n"),
         Valid("exec('import sys')\n"),
         Valid("result = model.eval()\n"),
+        Valid(
+            "from PIL import ImageMath\n"
+            "def blend(a, b):\n"
+            "    return ImageMath.lambda_eval(lambda args: args['a'] + args['b'], a=a, b=b)\n"
+        ),
+        Valid(
+            "from PIL import ImageMath\nout = ImageMath.eval('convert(a + b, \"L\")', a=a, b=b)\n"
+        ),
     )
     invalid = (
         Invalid("def calc(expr):\n    return eval(expr)\n"),
         Invalid("def f(request):\n    exec(request.form['code'])\n"),
         Invalid("def f(name):\n    code = f'result = {name}()'\n    exec(code)\n"),
+        # Pillow evaluates the expression with Python's eval (CVE-2022-22817, CVE-2023-50447)
+        Invalid(
+            "from PIL import Image, ImageMath\n"
+            "def lab(request):\n"
+            "    img = Image.open(request.FILES['file'])\n"
+            "    return ImageMath.eval(request.POST.get('function'), img=img)\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or not node.args:
+        if not isinstance(node, ast.Call) or not node.args:
             return
-        if node.func.id not in {"eval", "exec"} or node.func.id in ctx.aliases:
+        if isinstance(node.func, ast.Name):
+            if node.func.id not in {"eval", "exec"} or node.func.id in ctx.aliases:
+                return
+        elif ctx.call_name(node) not in PYTHON_EXPRESSION_EVALUATORS:
             return
         if ctx.origin(node.args[0]) != Origin.CONSTANT:
             ctx.report(self, node)

@@ -76,8 +76,14 @@ def _route_parameters(ctx: FileContext) -> frozenset[str]:
     return frozenset(names)
 
 
-def from_request(expr: ast.AST, ctx: FileContext, depth: int = 0) -> bool:
-    """Does request data flow into `expr` unchecked (through assignments, f-strings, joins)?"""
+def from_request(
+    expr: ast.AST, ctx: FileContext, depth: int = 0, seen: frozenset[str] = frozenset()
+) -> bool:
+    """Does request data flow into `expr` unchecked (through assignments, f-strings, joins)?
+
+    `depth` counts assignment hops only (where a cycle can arise): descending into an
+    expression's own parts is bounded by the tree, so `name = request.args.get("f")` then
+    `path = os.path.join(BASE, name)` then `open(path)` is followed to the request."""
     if depth > _MAX_DEPTH:
         return False
     if isinstance(expr, ast.Await):
@@ -87,7 +93,10 @@ def from_request(expr: ast.AST, ctx: FileContext, depth: int = 0) -> bool:
             return True
         if expr.id in _route_parameters(ctx) and not ctx.assigned_values(expr.id):
             return True
-        return any(from_request(v, ctx, depth + 1) for v in values_of(expr.id, ctx))
+        if expr.id in seen:
+            return False  # `path = path + x`: the other assignments decide
+        inner = seen | {expr.id}
+        return any(from_request(v, ctx, depth + 1, inner) for v in values_of(expr.id, ctx))
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr in OWN_URL_METHODS:
@@ -98,26 +107,26 @@ def from_request(expr: ast.AST, ctx: FileContext, depth: int = 0) -> bool:
             parts = [*expr.args, *(k.value for k in expr.keywords)]
             if is_joinpath and isinstance(func, ast.Attribute):
                 parts.append(func.value)
-            return any(from_request(a, ctx, depth + 1) for a in parts)
+            return any(from_request(a, ctx, depth, seen) for a in parts)
         if isinstance(func, ast.Attribute) and func.attr in {"get", "getlist", "get_json", "json"}:
-            return from_request(func.value, ctx, depth + 1)
+            return from_request(func.value, ctx, depth, seen)
         return False
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Div, ast.Mod)):
-        return from_request(expr.left, ctx, depth + 1) or from_request(expr.right, ctx, depth + 1)
+        return any(from_request(side, ctx, depth, seen) for side in (expr.left, expr.right))
     if isinstance(expr, ast.BoolOp):
-        return any(from_request(v, ctx, depth + 1) for v in expr.values)
+        return any(from_request(v, ctx, depth, seen) for v in expr.values)
     if isinstance(expr, ast.IfExp):
-        return from_request(expr.body, ctx, depth + 1) or from_request(expr.orelse, ctx, depth + 1)
+        return any(from_request(side, ctx, depth, seen) for side in (expr.body, expr.orelse))
     if isinstance(expr, ast.JoinedStr):
         return any(
-            from_request(v.value, ctx, depth + 1)
+            from_request(v.value, ctx, depth, seen)
             for v in expr.values
             if isinstance(v, ast.FormattedValue)
         )
     if isinstance(expr, ast.Attribute):
-        return from_request(expr.value, ctx, depth + 1)
+        return from_request(expr.value, ctx, depth, seen)
     if isinstance(expr, ast.Subscript):
-        return from_request(expr.value, ctx, depth + 1)
+        return from_request(expr.value, ctx, depth, seen)
     return False
 
 
@@ -466,8 +475,26 @@ class PathFromRequest(PythonRule):
             "    return open(path).read()\n"
         ),
         Valid("def read(name):\n    return open(name).read()\n"),
+        Valid(
+            "import os\nfrom flask import abort, request\n"
+            "def download():\n"
+            "    name = request.args.get('file')\n"
+            "    path = os.path.realpath(os.path.join(UPLOADS, name))\n"
+            "    if not path.startswith(UPLOADS + os.sep):\n"
+            "        abort(403)\n"
+            "    with open(path) as fh:\n"
+            "        return fh.read()\n"
+        ),
     )
     invalid = (
+        Invalid(
+            "import os\nfrom flask import request\n"
+            "def download():\n"
+            "    name = request.args.get('file')\n"
+            "    path = os.path.join(UPLOADS, name)\n"
+            "    with open(path) as fh:\n"
+            "        return fh.read()\n"
+        ),
         Invalid(
             "import os\nfrom flask import request, send_file\n"
             "def download():\n"

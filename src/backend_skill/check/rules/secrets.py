@@ -15,6 +15,8 @@ from backend_skill.check.ruleutil import (
     const_str,
     is_prose_string,
     is_secret_name,
+    name_of,
+    name_words,
     target_names,
 )
 from backend_skill.models import Confidence, Severity
@@ -123,9 +125,18 @@ class HardcodedSecret(PythonRule):
         ast.AnnAssign,
         ast.Call,
         ast.Dict,
+        ast.Compare,
     )
     valid = (
         Valid("import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"),
+        Valid(
+            "def login(user, password):\n"
+            "    if password == '' or user.password_hash == '!':\n        return None\n"
+            "    return hasher.verify(user.password_hash, password)\n"
+        ),
+        Valid(
+            "import os\napp.secret_key = os.environ['SECRET_KEY']\napp.config['SECRET_KEY'] = ''\n"
+        ),
         Valid("password = ''\napi_key = '<your-api-key>'\ntoken = '${TOKEN}'\n"),
         Valid("PASSWORD_FIELD = 'password'\nTOKEN_URL = 'https://auth.example.com/token'\n"),
         Valid("secret_env_var = 'APP_SECRET'\nerror = {'password': 'must be 12+ characters'}\n"),
@@ -183,17 +194,43 @@ class HardcodedSecret(PythonRule):
             "DATABASES = {'default': {'USER': 'shop', 'PASSWORD': 'shop-pr0d-db'}}\n",
             filename="shop/settings.py",
         ),
+        # a placeholder in the framework's signing-key slot is the key every session is signed with
+        Invalid(
+            "from flask import Flask\napp = Flask(__name__)\n"
+            "app.secret_key = 'your-secret-key-here'\n"
+        ),
+        Invalid("app.config['SECRET_KEY'] = 'your-secret-key-here'\n"),
+        # a password checked against one written in the code
+        Invalid(
+            "def login(request):\n"
+            "    username, password = request.POST['username'], request.POST['password']\n"
+            "    if username == 'admin' and password == 'P@$$w0rd':\n"
+            "        return grant(username)\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Compare):
+            literal = _password_literal(node)
+            if literal is not None and not is_test_path(ctx.path):
+                ctx.report(
+                    self,
+                    literal,
+                    "Hardcoded password compared in code; check the "
+                    "stored hash with a password hasher instead.",
+                )
+            return
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             value = const_str(node.value)
             if (
                 value is not None
                 and not is_test_path(ctx.path)
-                and any(
-                    is_secret_name(n) and looks_like_secret_value(value, n)
-                    for n in target_names(node)
+                and (
+                    any(
+                        is_secret_name(n) and looks_like_secret_value(value, n)
+                        for n in target_names(node)
+                    )
+                    or (_signing_key_slot(node) and _shipped_key(value))
                 )
             ):
                 ctx.report(self, node)
@@ -225,6 +262,61 @@ class HardcodedSecret(PythonRule):
                     ctx.report(
                         self, node.args[1], "Hardcoded JWT signing key; load it from settings."
                     )
+
+
+# Words naming a password, for comparisons (`pass` alone names other things: `pass_through`).
+PASSWORD_NAME_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+
+
+def _password_literal(node: ast.Compare) -> ast.expr | None:
+    """`password == "P@$$w0rd"`: a password checked against one written in the code, a
+    credential anyone with the source (or the image) can log in with."""
+    if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+        return None
+    left, right = node.left, node.comparators[0]
+    for side, other in ((left, right), (right, left)):
+        text = const_str(other)
+        if text is None:
+            continue
+        if isinstance(side, ast.Subscript):
+            name = const_str(side.slice)
+        elif isinstance(side, (ast.Name, ast.Attribute)):
+            name = name_of(side)
+        else:
+            name = None
+        if (
+            name is not None
+            and name_words(name) & PASSWORD_NAME_WORDS
+            and is_secret_name(name)
+            and looks_like_secret_value(text, name)
+        ):
+            return other
+    return None
+
+
+def _signing_key_slot(statement: ast.Assign | ast.AnnAssign) -> bool:
+    """`app.secret_key = ...` or `app.config["SECRET_KEY"] = ...`: the key the framework signs
+    sessions and cookies with, whatever the value looks like."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    for target in targets:
+        if isinstance(target, ast.Attribute) and target.attr == "secret_key":
+            return True
+        if (
+            isinstance(target, ast.Subscript)
+            and const_str(target.slice) == "SECRET_KEY"
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "config"
+        ):
+            return True
+    return False
+
+
+def _shipped_key(value: str) -> bool:
+    """A literal written into the signing-key slot is the key in use, placeholder or not
+    (`your-secret-key-here` signs every session); only an empty or trivially short one is left
+    for the framework to refuse."""
+    text = value.strip()
+    return len(text) >= 6 and " " not in text
 
 
 class CredentialsInUrl(PythonRule):

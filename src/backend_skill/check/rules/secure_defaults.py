@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.namewords import is_test_path, words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str, keyword, name_of
+from backend_skill.check.ruleutil import const_str, decorated_route_path, keyword, name_of
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -223,6 +223,13 @@ RESPONSE_BUILDERS = frozenset(
     {"HTTPException", "JSONResponse", "JsonResponse", "Response", "HttpResponse", "jsonify"}
     | {"abort", "make_response", "PlainTextResponse", "HttpResponseServerError"}
 )
+# Calls that render a page for the client: what they are given is shown to the caller.
+TEMPLATE_RESPONSES = frozenset(
+    {"flask.render_template", "quart.render_template", "django.shortcuts.render"}
+    | {"django.shortcuts.render_to_response", "bottle.template"}
+)
+# Decorators that make a function a route handler, whose return value is the response.
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route"})
 
 
 def _debug_flag(test: ast.expr) -> bool | None:
@@ -342,6 +349,21 @@ class InternalErrorExposed(PythonRule):
             "    if app.debug:\n        return jsonify(error=str(e)), 500\n"
             "    return jsonify(error='internal'), 500\n"
         ),
+        Valid(
+            "from flask import Flask, render_template\napp = Flask(__name__)\n"
+            "@app.route('/blog/<name>')\n"
+            "def blog(name):\n"
+            "    try:\n        return render_template(f'blogs/{name}.html')\n"
+            "    except Exception:\n"
+            "        logger.exception('blog %s', name)\n"
+            "        return 'Blog post not found', 404\n"
+        ),
+        Valid(
+            "def describe(e):\n"
+            "    try:\n        return format_error(e)\n"
+            "    except Exception as exc:\n"
+            "        return f'unprintable error: {exc}'\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -360,6 +382,22 @@ class InternalErrorExposed(PythonRule):
             "try:\n    charge()\nexcept Exception as e:\n"
             "    if not settings.DEBUG:\n        return jsonify(error=str(e)), 500\n"
         ),
+        Invalid(
+            "from flask import Flask, render_template\napp = Flask(__name__)\n"
+            "@app.route('/blog/<name>')\n"
+            "def blog(name):\n"
+            "    try:\n        return render_template(f'blogs/{name}.html')\n"
+            "    except Exception as e:\n"
+            "        return f'Blog post not found: {e}', 404\n"
+        ),
+        Invalid(
+            "from flask import render_template, request\n"
+            "def lab():\n"
+            "    try:\n        output = evaluate(request.form['expr'])\n"
+            "    except Exception as e:\n"
+            "        return render_template('lab.html', output=str(e))\n"
+            "    return render_template('lab.html', output=output)\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -375,9 +413,24 @@ class InternalErrorExposed(PythonRule):
                     value = part.exc
                 if value is None:
                     continue
-                if _response(value) and _exposes(value, caught):
+                if _sent(value, part, ctx) and _exposes(value, caught):
                     ctx.report(self, part)
                     return
+
+
+def _sent(value: ast.AST, statement: ast.AST, ctx: FileContext) -> bool:
+    """Does `value` reach the client: a response, a page rendered for the caller, or anything a
+    route handler returns (`return f"Error: {e}", 400` in a Flask view)?"""
+    if isinstance(value, ast.Tuple) and value.elts:
+        value = value.elts[0]
+    if _response(value):
+        return True
+    if isinstance(value, ast.Call) and ctx.call_name(value) in TEMPLATE_RESPONSES:
+        return True
+    return (
+        isinstance(statement, ast.Return)
+        and decorated_route_path(ctx.function, ROUTE_METHODS) is not None
+    )
 
 
 def _response(expr: ast.AST) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
@@ -54,7 +55,10 @@ class CorsWildcardWithCredentials(PythonRule):
     confidence = Confidence.HIGH
     cwe = (942,)
     pattern = "security-patterns#cors"
-    summary = "CORS allows any origin (`*`) on an app that sends credentials or authenticates."
+    summary = (
+        "CORS allows any origin (`*`, or a regex that look-alike hosts match) on an app that "
+        "sends credentials or authenticates."
+    )
     why = (
         "With every origin allowed, any web page a signed-in user visits can call the API in "
         "their name and read the answers (frameworks reflect the caller's origin when "
@@ -90,6 +94,11 @@ class CorsWildcardWithCredentials(PythonRule):
         Valid(
             "CORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_CREDENTIALS = True\n"
         ),
+        Valid(
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app.add_middleware(CORSMiddleware, allow_credentials=True,\n"
+            "    allow_origin_regex=r'https://([a-z0-9-]+\\.)?restaurant\\.com')\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -104,6 +113,12 @@ class CorsWildcardWithCredentials(PythonRule):
             "from fastapi.middleware.cors import CORSMiddleware\n"
             "scheme = OAuth2PasswordBearer(tokenUrl='token')\n"
             "app.add_middleware(CORSMiddleware, allow_origins=['*'])\n"
+        ),
+        # `.*.` before the domain also takes https://evilrestaurant.com, which anyone can register
+        Invalid(
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app.add_middleware(CORSMiddleware, allow_credentials=True,\n"
+            "    allow_origin_regex='.*.(restaurant.com|deliveryservice.com)')\n"
         ),
     )
 
@@ -134,16 +149,25 @@ class CorsWildcardWithCredentials(PythonRule):
             return
         origins = keyword(node, "allow_origins")
         regex = keyword(node, "allow_origin_regex")
+        pattern = const_str(regex.value) if regex is not None else None
         wildcard = (origins is not None and _has_star(origins.value)) or (
-            regex is not None and const_str(regex.value) in {".*", "^.*$", ".+"}
+            pattern in {".*", "^.*$", ".+"}
         )
-        if not wildcard:
+        lookalike = None if wildcard or pattern is None else _lookalike_origin(pattern)
+        if not wildcard and lookalike is None:
             return
         credentials = keyword(node, "allow_credentials")
         if (credentials is not None and is_const(credentials.value, True)) or ctx.state.get(
             "BS301.auth"
         ):
-            ctx.report(self, node)
+            message = None
+            if lookalike is not None:
+                message = (
+                    f"CORS origin regex also admits {lookalike} on an authenticated app; escape "
+                    "the dots and require a dot before the domain (r'https://([a-z0-9-]+\\.)?"
+                    "example\\.com')."
+                )
+            ctx.report(self, node, message=message)
 
     def _django(self, node: ast.Assign, ctx: FileContext) -> None:
         names = target_names(node)
@@ -163,6 +187,26 @@ class CorsWildcardWithCredentials(PythonRule):
             ctx.report(self, ctx.state["BS301.all"])
 
 
+_DOMAIN_IN_PATTERN = re.compile(r"[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+")
+
+
+def _lookalike_origin(pattern: str) -> str | None:
+    """An origin anyone can register that the regex admits: `.*.(example.com)` takes
+    `https://evilexample.com` (Starlette matches the whole origin). None if the pattern
+    does not compile or names no domain, or admits no such origin."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return None
+    for found in _DOMAIN_IN_PATTERN.finditer(pattern):
+        domain = found.group().replace("\\", "")
+        for scheme in ("https://", "http://"):
+            origin = f"{scheme}evil{domain}"
+            if compiled.fullmatch(origin):
+                return origin
+    return None
+
+
 COOKIE_SETTINGS_FALSE = frozenset(
     {
         "SESSION_COOKIE_SECURE",
@@ -171,6 +215,13 @@ COOKIE_SETTINGS_FALSE = frozenset(
         "SESSION_COOKIE_SAMESITE",
     }
 )
+
+
+def _clears_cookie(call: ast.Call) -> bool:
+    """`set_cookie("session_id", "", expires=0)` on logout, `set_cookie("token", None)`: an
+    empty value carries nothing the flags would protect."""
+    value = call.args[1] if len(call.args) >= 2 else getattr(keyword(call, "value"), "value", None)
+    return isinstance(value, ast.Constant) and value.value in ("", None)
 
 
 def _flag_off(flag: ast.keyword | None, ctx: FileContext) -> bool:
@@ -226,6 +277,8 @@ class InsecureCookie(PythonRule):
             "    samesite=settings.SESSION_COOKIE_SAMESITE,\n"
             ")\n"
         ),
+        # logout empties the cookie: there is no value left to protect
+        Valid("response.set_cookie('session_id', '', expires=0)\nresp.set_cookie('token', None)\n"),
     )
     invalid = (
         Invalid(
@@ -264,6 +317,8 @@ class InsecureCookie(PythonRule):
             return
         if len(node.args) < 2 and keyword(node, "value") is None:
             return  # cookiejar.set_cookie(cookie) and friends: not a response cookie
+        if _clears_cookie(node):
+            return  # an emptied, expired cookie carries nothing to protect
         cookie_name = const_str(node.args[0]) if node.args else None
         if cookie_name is None:
             key = keyword(node, "key")
