@@ -244,8 +244,25 @@ class NoApiVersion(ProjectRule):
                 "@router.get('/live')\ndef live(): ...\n"
             }
         ),
+        # the prefix is a setting named for its version
+        Valid(
+            files={
+                "main.py": "from app.core.config import settings\n"
+                "app.include_router(api_router, prefix=settings.API_V1_STR)\n",
+                "items.py": "@router.get('/items')\ndef items(): ...\n",
+            }
+        ),
     )
-    invalid = (Invalid(files={"app.py": "@app.get('/orders')\ndef orders(): ...\n"}),)
+    invalid = (
+        Invalid(files={"app.py": "@app.get('/orders')\ndef orders(): ...\n"}),
+        # a prefix from settings whose name says nothing about a version
+        Invalid(
+            files={
+                "main.py": "app.include_router(api_router, prefix=settings.API_PREFIX)\n",
+                "items.py": "@router.get('/items')\ndef items(): ...\n",
+            }
+        ),
+    )
 
     def check_project(self, project: ProjectView) -> None:
         local_prefixes: dict[str, list[str]] = defaultdict(list)
