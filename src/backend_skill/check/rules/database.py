@@ -301,8 +301,8 @@ EXPIRE_METHODS = frozenset({"expire", "expireat", "pexpire", "pexpireat"})
 
 
 def _expired_nearby(call: ast.Call, ctx: FileContext) -> bool:
-    """The same function gives the key its TTL with a separate command (`p.set(key, v)` then
-    `p.expireat(key, at)` in one pipeline)."""
+    """The same function then gives the key its TTL with a separate command (`p.set(key, v)`
+    then `p.expireat(key, at)` in one pipeline). Not before: SET clears an earlier TTL."""
     key = ast.dump(call.args[0])
     function = ctx.function
     body = function.body if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
@@ -310,6 +310,7 @@ def _expired_nearby(call: ast.Call, ctx: FileContext) -> bool:
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in EXPIRE_METHODS
+        and (node.lineno, node.col_offset) > (call.lineno, call.col_offset)
         and bool(node.args)
         and ast.dump(node.args[0]) == key
         for node in own_nodes(body)
@@ -383,6 +384,15 @@ class CacheWithoutTtl(PythonRule):
         Invalid(
             "from django.core.cache import cache\ncache.set('k', v, timeout=None)\n",
             fixable=False,
+        ),
+        # SET drops the TTL an earlier EXPIRE gave the key
+        Invalid(
+            "def remember(redis_client, key, value):\n"
+            "    redis_client.expire(key, 300)\n"
+            "    redis_client.set(key, value)\n",
+            fixed="def remember(redis_client, key, value):\n"
+            "    redis_client.expire(key, 300)\n"
+            "    redis_client.set(key, value, ex=3600)\n",
         ),
         # the expiry is for another key
         Invalid(
