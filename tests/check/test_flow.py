@@ -42,7 +42,25 @@ def _origin(source: str) -> flow.Origin:
         ("def f(c, x):\n    for q in ('a', x):\n        c.run(q)\n", flow.Origin.PARAMETER),
         ("def f(c, x):\n    for q in (*x, 'a'):\n        c.run(q)\n", flow.Origin.PARAMETER),
         ("def f(c):\n    for q in ():\n        c.run(q)\n", flow.Origin.UNKNOWN),
-        ("def f(c):\n    for q, r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        # unpacked items, and a name bound only to a literal (zou's migrations:
+        # `for table, column in TEXT_COLUMNS: op.execute(f"ALTER TABLE {table} ...")`)
+        ("def f(c):\n    for q, r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.CONSTANT),
+        (
+            "COLUMNS = [('task', 'text'), ('comment', 'body')]\n"
+            "def f(c):\n    for table, column in COLUMNS:\n        c.run(f'{table}.{column}')\n",
+            flow.Origin.CONSTANT,
+        ),
+        (
+            "def f(c, x):\n    pairs = (('a', 1), (x, 2))\n"
+            "    for q, n in pairs:\n        c.run(q)\n",
+            flow.Origin.PARAMETER,
+        ),
+        ("def f(c, x):\n    for q, r in x:\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        ("def f(c):\n    for q, *r in (('a', 'b'),):\n        c.run(q)\n", flow.Origin.UNKNOWN),
+        (
+            "ROWS = load()\ndef f(c):\n    for table, column in ROWS:\n        c.run(table)\n",
+            flow.Origin.UNKNOWN,
+        ),
         (
             "def f(c, x):\n    q = x\n    for q in ('a',):\n        c.run(q)\n",
             flow.Origin.PARAMETER,
@@ -104,6 +122,31 @@ def test_sanitizers_are_per_sink() -> None:
     assert _sanitized("def f(c, p):\n    c.run('ls ' + quote(p))\n", shell) == flow.Origin.BUILT
     mixed = "def f(c, t, n):\n    c.run(f'SELECT * FROM {c.quote_name(t)} WHERE n = {n}')\n"
     assert _sanitized(mixed, sql) == flow.Origin.BUILT
+
+
+@pytest.mark.parametrize(
+    ("source", "safe"),
+    [
+        # numbers: loop counters and %d conversions
+        ("def f(c, xs):\n    for i, x in enumerate(xs):\n        c.run(f'p{i}')\n", True),
+        ("def f(c, n):\n    for i in range(n):\n        c.run(f'p{i}')\n", True),
+        ("def f(c, xs):\n    for i, x in enumerate(xs):\n        c.run(f'p{x}')\n", False),
+        ("def f(c, n):\n    for i in range(n):\n        i = g(i)\n        c.run(f'p{i}')\n", False),
+        ("def f(c, n):\n    c.run('LIMIT %d OFFSET %05.1f' % (n, n))\n", True),
+        ("def f(c, n):\n    c.run('LIMIT %d -- %s' % (n, n))\n", False),
+        ("def f(c, n):\n    c.run('SET x = %c' % n)\n", False),
+        # table names the ORM derives from a model
+        ("def f(c, m):\n    c.run('TRUNCATE %s' % m._meta.db_table)\n", True),
+        ("def f(c, m):\n    c.run(f'TRUNCATE {m.__tablename__}')\n", True),
+        ("def f(c, m):\n    c.run(f'TRUNCATE {m.db_table}')\n", False),
+    ],
+)
+def test_numbers_and_orm_tables_are_safe_in_sql(source: str, safe: bool) -> None:
+    sql = frozenset({"int", "_meta.db_table", "__tablename__"})
+    expected = flow.Origin.CONSTANT if safe else flow.Origin.BUILT
+    assert _sanitized(source, sql) == expected
+    # for a sink that declares nothing safe, all of them are built text as before
+    assert _sanitized(source, frozenset()) == flow.Origin.BUILT
 
 
 @pytest.mark.parametrize(

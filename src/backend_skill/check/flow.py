@@ -13,6 +13,7 @@ after an earlier built `q`). A later stage can grow it into full data flow.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -23,6 +24,9 @@ SAME_VALUE_METHODS = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "encode", "decode"}
 )
 _MAX_DEPTH = 12
+# In a scope's sanitizers, `int` says numbers are safe for the sink: loop counters and
+# %d-formatted text count as constant there.
+NUMBERS_SAFE = "int"
 
 
 class Origin(IntEnum):
@@ -42,10 +46,18 @@ class Scope:
     assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
     parameters: frozenset[str] = frozenset()
     unknown: set[str] = field(default_factory=set)  # loop targets, with-as, unpacking
+    # Loop targets over a literal collection, or a name bound only to one, as (position in an
+    # unpacked item, iterable): `for table, column in TEXT_COLUMNS` -> table: ((0,), ...).
+    loops: dict[str, list[tuple[tuple[int, ...], ast.expr]]] = field(default_factory=dict)
+    # Loop counters (`for i in range(n)`, the index of `enumerate`): numbers; `opaque` are the
+    # names also bound some other way we cannot see into.
+    counters: set[str] = field(default_factory=set)
+    opaque: set[str] = field(default_factory=set)
     parent: Scope | None = None
     # Callees whose result is safe for the sink a rule asks about, so they count as constant
     # (see `sanitized_origin`): `quote_name` matches `connection.ops.quote_name(...)`,
-    # `shlex.quote` matches `shlex.quote(...)` as written.
+    # `shlex.quote` matches `shlex.quote(...)` as written. Dotted or dunder entries are safe
+    # attributes (`_meta.db_table`), and `int` makes every number safe.
     sanitizers: frozenset[str] = frozenset()
     body: list[ast.stmt] = field(default_factory=list)
     _reaching: dict[int, ast.expr] | None = None
@@ -104,12 +116,23 @@ class Scope:
                     for element in node.iter.elts:
                         value = element.value if isinstance(element, ast.Starred) else element
                         self.assignments.setdefault(node.target.id, []).append(value)
+                elif isinstance(node.iter, (ast.Name, ast.Tuple, ast.List, ast.Set)) and (
+                    paths := _unpacked(node.target, ())
+                ):
+                    for name, path in paths:
+                        self.loops.setdefault(name, []).append((path, node.iter))
+                elif (counter := _counter(node)) is not None:
+                    self.counters.add(counter.id)
+                    self.unknown.add(counter.id)
+                    if isinstance(node.target, ast.Tuple):
+                        self._unknown(node.target.elts[1])  # what enumerate() counts
                 else:
                     self._unknown(node.target)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._unknown(node.optional_vars)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.unknown.add(node.name)
+                self.opaque.add(node.name)
                 continue  # a nested scope binds its own names
             if isinstance(node, ast.Lambda):
                 continue
@@ -125,6 +148,50 @@ class Scope:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 self.unknown.add(node.id)
+                self.opaque.add(node.id)
+
+    def number(self, name: str) -> bool:
+        """Bound only as a loop counter: always an int."""
+        return (
+            name in self.counters
+            and name not in self.opaque
+            and name not in self.assignments
+            and name not in self.loops
+        )
+
+
+def _counter(loop: ast.For | ast.AsyncFor | ast.comprehension) -> ast.Name | None:
+    """The counter a loop binds: `i` in `for i in range(n)` or `for i, item in enumerate(xs)`."""
+    call = loop.iter
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return None
+    target = loop.target
+    if call.func.id == "range" and isinstance(target, ast.Name):
+        return target
+    if (
+        call.func.id == "enumerate"
+        and isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name)
+    ):
+        return target.elts[0]
+    return None
+
+
+def _unpacked(target: ast.AST, path: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]]:
+    """The names a loop target binds with their position in each item (`a, (b, c)` -> a: (0,),
+    b: (1, 0), c: (1, 1)); empty when a starred or non-name target makes positions unknown."""
+    if isinstance(target, ast.Name):
+        return [(target.id, path)]
+    if not isinstance(target, (ast.Tuple, ast.List)) or not target.elts:
+        return []
+    found: list[tuple[str, tuple[int, ...]]] = []
+    for index, element in enumerate(target.elts):
+        inner = _unpacked(element, (*path, index))
+        if not inner:
+            return []
+        found += inner
+    return found
 
 
 _NESTED_SCOPES = (
@@ -311,6 +378,8 @@ def origin(
             return Origin.REQUEST
         if isinstance(expr, ast.Subscript):
             return max(origin(expr.value, scope, nxt, seen), Origin.UNKNOWN)
+        if scope.sanitizers and _safe_attribute(expr, scope.sanitizers):
+            return Origin.CONSTANT
         return Origin.UNKNOWN
     return Origin.UNKNOWN
 
@@ -322,18 +391,66 @@ def _name_origin(name: str, scope: Scope, depth: int, seen: frozenset[str]) -> O
         return Origin.REQUEST
     if name in scope.parameters:
         return Origin.PARAMETER
+    if NUMBERS_SAFE in scope.sanitizers and scope.number(name):
+        return Origin.CONSTANT
     values = scope.assignments.get(name)
-    if values is None:
+    loops = scope.loops.get(name)
+    if values is None and loops is None:
         if name in scope.unknown:
             return Origin.UNKNOWN
         if scope.parent is not None:
             return _name_origin(name, scope.parent, depth, seen)
         return Origin.UNKNOWN
     inner = seen | {name}
-    result = max(origin(v, scope, depth, inner) for v in values)
+    parts = [origin(v, scope, depth, inner) for v in values or ()]
+    parts += [_item_origin(it, path, scope, depth, inner) for path, it in loops or ()]
+    result = max(parts)
     if name in scope.unknown:
         result = max(result, Origin.UNKNOWN)
     return result
+
+
+def _item_origin(
+    iterable: ast.expr, path: tuple[int, ...], scope: Scope, depth: int, seen: frozenset[str]
+) -> Origin:
+    """What a loop target at `path` holds while iterating `iterable`: the worst of those parts
+    of its items, when the items are written out (here, or in the one literal a name holds)."""
+    if depth > _MAX_DEPTH:
+        return Origin.UNKNOWN
+    if isinstance(iterable, ast.Name):
+        collections = _literal_collections(iterable.id, scope, seen)
+        if not collections:
+            return Origin.UNKNOWN
+        inner = seen | {iterable.id}
+        return max(_item_origin(c, path, scope, depth + 1, inner) for c in collections)
+    if not isinstance(iterable, (ast.Tuple, ast.List, ast.Set)) or not iterable.elts:
+        return Origin.UNKNOWN
+    worst = Origin.CONSTANT
+    for element in iterable.elts:
+        part: ast.expr = element
+        for index in path:
+            if not isinstance(part, (ast.Tuple, ast.List)) or index >= len(part.elts):
+                return Origin.UNKNOWN
+            part = part.elts[index]
+        if isinstance(part, ast.Starred):
+            return Origin.UNKNOWN
+        worst = max(worst, origin(part, scope, depth + 1, seen))
+    return worst
+
+
+def _literal_collections(name: str, scope: Scope, seen: frozenset[str]) -> list[ast.expr]:
+    """The values of a name bound only to literal tuples, lists or sets (`TEXT_COLUMNS = [...]`
+    at module level); empty if it is bound any other way or cannot be seen."""
+    current: Scope | None = scope
+    while current is not None and name not in seen:
+        if name in current.parameters or name in current.unknown or name in current.loops:
+            return []
+        values = current.assignments.get(name)
+        if values is not None:
+            literal = all(isinstance(v, (ast.Tuple, ast.List, ast.Set)) for v in values)
+            return values if literal else []
+        current = current.parent
+    return []
 
 
 def _built(parts: list[Origin]) -> Origin:
@@ -353,10 +470,34 @@ def _binop_origin(expr: ast.BinOp, scope: Scope, depth: int, seen: frozenset[str
                 isinstance(side, ast.Constant) and isinstance(side.value, str)
             ):
                 return origin(side, scope, depth, seen)
+    if (
+        isinstance(expr.op, ast.Mod)
+        and NUMBERS_SAFE in scope.sanitizers
+        and isinstance(expr.left, ast.Constant)
+        and isinstance(expr.left.value, str)
+        and _numeric_template(expr.left.value)
+    ):
+        return Origin.CONSTANT  # `"LIMIT %d" % n` formats numbers or raises TypeError
     right = origin(expr.right, scope, depth, seen)
     if isinstance(expr.op, (ast.Add, ast.Mod)):
         return _built([left, right])
     return max(left, right)
+
+
+# %-conversions: those that only ever print a number (not %c, which prints any character)
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(.)")
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+
+
+def _numeric_template(template: str) -> bool:
+    conversions = [c for c in _CONVERSION.findall(template) if c != "%"]
+    return bool(conversions) and all(c in _NUMERIC_CONVERSIONS for c in conversions)
+
+
+def _safe_attribute(expr: ast.Attribute, sanitizers: frozenset[str]) -> bool:
+    """`Voucher._meta.db_table`, `Order.__tablename__`: names the ORM made, not data."""
+    attributes = frozenset(s for s in sanitizers if "." in s or s.startswith("__"))
+    return bool(attributes) and _sanitizer(expr, attributes)
 
 
 def sanitized_origin(
@@ -433,7 +574,7 @@ def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str])
             args = [origin(a, scope, depth, seen) for a in call.args]
             args += [origin(k.value, scope, depth, seen) for k in call.keywords]
             return _built([receiver, *args])
-        if func.attr == "join" and call.args:
+        if func.attr == "join" and _string_join(call):
             return _built([receiver, origin(call.args[0], scope, depth, seen)])
         if func.attr in SAME_VALUE_METHODS:
             return receiver
@@ -443,6 +584,22 @@ def _call_origin(call: ast.Call, scope: Scope, depth: int, seen: frozenset[str])
     if isinstance(func, ast.Name) and func.id in {"str", "bytes"} and len(call.args) == 1:
         return origin(call.args[0], scope, depth, seen)
     return Origin.UNKNOWN
+
+
+def _string_join(call: ast.Call) -> bool:
+    """`sep.join(items)`, not a query builder's join: str.join takes one iterable, and its
+    separator is a string, not what a builder call returns (`select(A).join(B, on)`,
+    `session.query(A).join(B)`)."""
+    func = call.func
+    if len(call.args) != 1 or call.keywords or not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if not isinstance(receiver, ast.Call):
+        return True
+    callee = receiver.func
+    if isinstance(callee, ast.Name):
+        return callee.id in {"str", "bytes"}
+    return isinstance(callee, ast.Attribute) and callee.attr in SAME_VALUE_METHODS
 
 
 def _root_name(expr: ast.AST) -> str | None:

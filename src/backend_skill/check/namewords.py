@@ -60,10 +60,28 @@ def is_test_path(path: str) -> bool:
     name = parts[-1]
     return (
         name.startswith("test_")
-        or name.endswith("_test.py")
+        # `settings_test.py`, netbox's `configuration_testing.py`
+        or name.endswith(("_test.py", "_tests.py", "_testing.py"))
         or name == "conftest.py"
-        or any(p in {"tests", "test", "testing"} for p in parts[:-1])
+        or any(p in {"tests", "test", "testing", "testutils"} for p in parts[:-1])
     )
+
+
+# A settings class for an environment no user reaches (`class TestingConfig(BaseConfig)`,
+# `class DevelopmentSettings`): debug on and throwaway keys are what it is for.
+_NON_PRODUCTION = frozenset({"test", "tests", "testing", "dev", "development", "local"})
+_SETTINGS_CLASS = frozenset({"config", "settings", "conf", "configuration"})
+
+
+def in_non_production_settings(ctx: FileContext) -> bool:
+    """Directly in the body of a test or development settings class."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, ast.ClassDef):
+            found = words(ancestor.name)
+            return bool(found & _NON_PRODUCTION) and bool(found & _SETTINGS_CLASS)
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+    return False
 
 
 def values_of(name: str, ctx: FileContext) -> list[ast.expr]:

@@ -19,7 +19,12 @@ NOT_A_SECRET = re.compile(
     r"(_?(name|names|field|fields|url|uri|path|file|header|headers|type|types|len|length|"
     r"id|ids|env|var|key_name|prefix|regex|pattern|label|policy|hint|min|max|count|endpoint|"
     r"expiry|expires|ttl|lifetime|timeout|algorithm|algorithms|format|kind|param|column|"
-    r"attr|class|cls|validator|reset|changed|required|strength)$|^(is|has|use|should)_)",
+    r"attr|class|cls|validator|reset|changed|required|strength|"
+    # a Django model reference (`OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL`), the alphabet a secret is
+    # drawn from, and human text about a secret (a mail subject, a form label)
+    r"model|charset|alphabet|chars|title|subject|message|msg|description|help_text)$|"
+    # flags, and counts or limits of tokens (`max_tokens`, an LLM parameter)
+    r"^(is|has|use|should|max|min|num)_)",
     re.IGNORECASE,
 )
 

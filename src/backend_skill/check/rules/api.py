@@ -200,6 +200,17 @@ def _collect_routes(node: ast.AST, ctx: FileContext) -> None:
         )
 
 
+# A setting whose name carries the API version (`prefix=settings.API_V1_STR`, the
+# full-stack-fastapi-template's): its value is defined elsewhere, its name says `/v1`.
+VERSIONED_NAME = re.compile(r"(?:^|_)v(\d+)(?:_|$)", re.IGNORECASE)
+
+
+def _versioned_name(expr: ast.expr) -> str | None:
+    name = name_of(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    match = VERSIONED_NAME.search(name or "")
+    return f"/v{match.group(1)}" if match else None
+
+
 @collects(ast.Call)
 def _collect_apps_and_prefixes(node: ast.AST, ctx: FileContext) -> None:
     if not isinstance(node, ast.Call):
@@ -211,6 +222,8 @@ def _collect_apps_and_prefixes(node: ast.AST, ctx: FileContext) -> None:
     for key in ("prefix", "url_prefix"):
         kw = keyword(node, key)
         prefix = ctx.string_value(kw.value) if kw else None
+        if prefix is None and kw is not None:
+            prefix = _versioned_name(kw.value)
         if prefix:
             ctx.fact("route_prefix", {"prefix": prefix, "line": node.lineno})
     if last in {"path", "re_path", "url"} and name.startswith("django"):

@@ -10,6 +10,7 @@ from typing import ClassVar
 from backend_skill.check.context import FileContext
 from backend_skill.check.namewords import is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
+from backend_skill.check.rules.api import VERBS
 from backend_skill.check.ruleutil import const_str, has_splat, keyword
 from backend_skill.models import Confidence, Severity
 
@@ -90,9 +91,29 @@ def _collection_post(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Ca
             return None
         last = path.rstrip("/").rsplit("/", 1)[-1]
         plural = last.endswith("s") and not last.endswith(("ss", "us", "is", "status"))
-        if plural and last.replace("-", "_").isidentifier():
+        if plural and last.replace("-", "_").isidentifier() and not _action_path(path):
             return decorator
     return None
+
+
+# Verbs that make a POST an action computed or run on the server, not a resource created:
+# `/messages/count_tokens` (an LLM's token count), `/reset/uploads`.
+ACTION_VERBS = VERBS | frozenset(
+    {"count", "reset", "verify", "validate", "check", "search", "query", "compute"}
+    | {"calculate", "estimate", "generate", "export", "import", "sync", "send", "preview"}
+    | {"render", "convert", "translate", "summarize", "parse", "refresh", "revoke", "clear"}
+    | {"run", "execute", "trigger", "retry", "tokenize"}
+)
+
+
+def _action_path(path: str) -> bool:
+    """A segment that is a verb (`/reset/uploads`), or a last one led by a verb
+    (`count_tokens`)."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    if any(s.lower() in ACTION_VERBS for s in segments):
+        return True
+    last = re.split(r"[-_]", segments[-1]) if segments else []
+    return len(last) > 1 and last[0].lower() in ACTION_VERBS
 
 
 def _sets_status(function: ast.AST) -> bool:
@@ -144,6 +165,14 @@ class CreateWithoutStatus201(PythonRule):
         Valid(
             "from flask import Flask\napp = Flask(__name__)\n@app.post('/api/orders')\n"
             "def create():\n    return {'id': 1}, 201\n"
+        ),
+        # actions on a collection: nothing is created
+        Valid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/v1/messages/count_tokens')\nasync def count(body: dict) -> dict:\n"
+            "    return {'input_tokens': tokenize(body)}\n"
+            "@router.post('/v1/reset/uploads')\nasync def wipe() -> bool:\n"
+            "    return clear_uploads()\n"
         ),
     )
     invalid = (

@@ -8,7 +8,14 @@ from typing import ClassVar
 
 from backend_skill.check.context import FileContext
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str, is_const, keyword, name_words, target_names
+from backend_skill.check.ruleutil import (
+    const_str,
+    is_const,
+    keyword,
+    name_words,
+    own_nodes,
+    target_names,
+)
 from backend_skill.models import Confidence, Severity
 
 JWT_DECODE = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})
@@ -40,6 +47,28 @@ def _none_algorithm(expr: ast.AST | None) -> bool:
         isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.lower() == "none"
         for n in ast.walk(expr)
     )
+
+
+def _verified_later(peek: ast.Call, ctx: FileContext) -> bool:
+    """The same function decodes the same token again with verification on: the unverified
+    look only read the issuer or key id to pick the key (OIDC back-channel logout)."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not peek.args:
+        return False
+    token = ast.dump(peek.args[0])
+    for node in own_nodes(function.body):
+        if (
+            isinstance(node, ast.Call)
+            and node is not peek
+            and node.lineno > peek.lineno
+            and ctx.call_name(node) in JWT_DECODE
+            and node.args
+            and ast.dump(node.args[0]) == token
+            and not _options_disable_signature(node, ctx)
+            and not any(k.arg == "verify" and _is_false(k.value, ctx) for k in node.keywords)
+        ):
+            return True
+    return False
 
 
 class JwtVerificationDisabled(PythonRule):
@@ -83,12 +112,30 @@ class JwtVerificationDisabled(PythonRule):
             "    return jwt.decode(token, KEY, algorithms=['HS256'],\n"
             "                      options={'verify_signature': verify})\n"
         ),
+        # peek at the issuer to pick the provider, then verify with its keys
+        Valid(
+            "import jwt\n"
+            "def backchannel_logout(logout_token, providers):\n"
+            "    issuer = jwt.decode(logout_token, options={'verify_signature': False})['iss']\n"
+            "    provider = providers[issuer]\n"
+            "    key = provider.jwks.get_signing_key_from_jwt(logout_token).key\n"
+            "    return jwt.decode(logout_token, key, algorithms=['RS256'],\n"
+            "                      audience=provider.client_id, issuer=issuer)\n"
+        ),
     )
     invalid = (
         Invalid("import jwt\nclaims = jwt.decode(token, options={'verify_signature': False})\n"),
         Invalid("import jwt\nclaims = jwt.decode(token, key, algorithms=['none', 'HS256'])\n"),
         Invalid("import jwt\nclaims = jwt.decode(token, key, verify=False)\n"),
         Invalid("import jwt\nt = jwt.encode(payload, None, algorithm='none')\n"),
+        # decoded twice, never verified
+        Invalid(
+            "import jwt\n"
+            "def session_expiry(id_token):\n"
+            "    iss = jwt.decode(id_token, options={'verify_signature': False})['iss']\n"
+            "    return jwt.decode(id_token, options={'verify_signature': False})['exp'], iss\n",
+            count=2,
+        ),
         Invalid(
             "from jose import jwt\nVERIFY_SIGNATURE = False\n"
             "def claims(token):\n"
@@ -104,10 +151,12 @@ class JwtVerificationDisabled(PythonRule):
         if name in JWT_DECODE:
             verify = keyword(node, "verify")
             algorithms = keyword(node, "algorithms")
-            if (
-                _options_disable_signature(node, ctx)
-                or (verify is not None and _is_false(verify.value, ctx))
-                or _none_algorithm(algorithms.value if algorithms else None)
+            if _none_algorithm(algorithms.value if algorithms else None) or (
+                (
+                    _options_disable_signature(node, ctx)
+                    or (verify is not None and _is_false(verify.value, ctx))
+                )
+                and not _verified_later(node, ctx)
             ):
                 ctx.report(self, node)
         elif name in JWT_ENCODE:

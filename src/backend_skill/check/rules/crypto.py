@@ -11,6 +11,7 @@ from backend_skill.check.flow import Origin
 from backend_skill.check.namewords import first_word, is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
+    const_str,
     cst_keyword,
     cst_remove_keyword,
     is_const,
@@ -530,44 +531,51 @@ NON_SECRET_KIND = frozenset(
 EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__"})
 
 
+# Words that make a name about a secret rather than the secret itself. A token's issuer and
+# audience are public claims; a `mac_address` is a network address, not a message
+# authentication code.
+DESCRIBES_SECRET = frozenset(
+    {"type", "types", "kind", "name", "id", "len", "count", "url", "expires", "alg"}
+    | {"algorithm", "prefix", "format", "version", "header", "scheme", "uri", "redirect"}
+    | {"issuer", "audience", "address"}
+)
+
+
+def _secret_words(words: set[str]) -> bool:
+    if words & DESCRIBES_SECRET:
+        return False
+    return bool(words & COMPARED_SECRETS) or ("api" in words and "key" in words)
+
+
 def _secret_operand(expr: ast.AST) -> bool:
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         if expr.func.attr in {"hexdigest", "digest"}:
             return True
         if expr.func.attr == "get" and expr.args:
-            key = expr.args[0]
-            return (
-                isinstance(key, ast.Constant)
-                and isinstance(key.value, str)
-                and bool(name_words(key.value) & COMPARED_SECRETS)
-            )
+            key = const_str(expr.args[0])
+            return key is not None and _secret_words(name_words(key))
         return False
     name = name_of(expr)
-    if not name:
+    return bool(name) and _secret_words(name_words(name or ""))
+
+
+# SQLAlchemy builds SQL from `Model.token == token` inside these calls: the database compares,
+# and hmac.compare_digest cannot run there.
+QUERY_BUILDERS = frozenset({"filter", "where", "having", "join", "outerjoin"})
+SQL_CONJUNCTIONS = frozenset({"and_", "or_", "not_"})
+
+
+def _in_query_expression(ctx: FileContext) -> bool:
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.BoolOp, ast.UnaryOp)):
+            continue
+        if isinstance(ancestor, ast.Call):
+            called = name_of(ancestor.func)
+            if called in SQL_CONJUNCTIONS:
+                continue
+            return isinstance(ancestor.func, ast.Attribute) and called in QUERY_BUILDERS
         return False
-    words = name_words(name)
-    if words & {
-        "type",
-        "types",
-        "kind",
-        "name",
-        "id",
-        "len",
-        "count",
-        "url",
-        "expires",
-        "alg",
-        "algorithm",
-        "prefix",
-        "format",
-        "version",
-        "header",
-        "scheme",
-        "uri",
-        "redirect",
-    }:
-        return False
-    return bool(words & COMPARED_SECRETS) or ("api" in words and "key" in words)
+    return False
 
 
 def _non_secret_kind(expr: ast.AST) -> bool:
@@ -649,6 +657,26 @@ class NonConstantTimeCompare(PythonRule):
             "        return self.type == other.type and self.token == other.token\n"
         ),
         Valid("def same(params, signature):\n    return [p.name for p in params] == signature\n"),
+        # the database compares: a webhook looked up by its token in a query
+        Valid(
+            "from sqlalchemy import and_, select\n"
+            "async def find_hook(db, hook_id, token):\n"
+            "    result = await db.execute(\n"
+            "        select(Hook).where(and_(Hook.id == hook_id, Hook.token == token))\n"
+            "    )\n"
+            "    return result.scalars().first()\n"
+            "def by_key(session, api_key):\n"
+            "    return session.query(ApiKey).filter(ApiKey.api_key == api_key).first()\n"
+        ),
+        # public claims and network addresses are not secrets
+        Valid(
+            "def provider_for(configs, token_issuer):\n"
+            "    for name, config in configs.items():\n"
+            "        if config.get('issuer') == token_issuer:\n"
+            "            return name\n"
+            "def moved(before, after):\n"
+            "    return after.get('mac_address') != before.get('mac_address')\n"
+        ),
         # test code compares signatures to check them, not to authenticate anyone
         Valid(
             "def check(signature, expected):\n    if signature != expected:\n        fail()\n",
@@ -698,6 +726,20 @@ class NonConstantTimeCompare(PythonRule):
             "    if hmac.compare_digest(secret, self.secret):\n"
             "        return self.pin_auth(request)\n",
         ),
+        # a Python filter over loaded rows compares in the process, byte by byte
+        Invalid(
+            "def find_hook(hooks, token):\n"
+            "    return list(filter(lambda hook: hook.token == token, hooks))\n",
+            fixed="import hmac\n\n\ndef find_hook(hooks, token):\n"
+            "    return list(filter(lambda hook: hmac.compare_digest(hook.token, token), hooks))\n",
+        ),
+        Invalid(
+            "def check(claims, token):\n"
+            "    if claims.get('token_hmac') != hmac_of(token):\n        raise Forbidden()\n",
+            fixed="import hmac\n\n\ndef check(claims, token):\n"
+            "    if not hmac.compare_digest(claims.get('token_hmac'), hmac_of(token)):\n"
+            "        raise Forbidden()\n",
+        ),
         Invalid(
             "if request.headers.get('X-Api-Key') == settings.api_key:\n    pass\n",
             fixed="import hmac\n\nif hmac.compare_digest(request.headers.get('X-Api-Key'), "
@@ -720,6 +762,8 @@ class NonConstantTimeCompare(PythonRule):
         # A test's `assert sig == expected`, or any comparison in test code, decides nothing an
         # attacker can time.
         if isinstance(ctx.parent, ast.Assert) or is_test_path(ctx.path):
+            return
+        if _in_query_expression(ctx):
             return
         function = ctx.function
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and (

@@ -7,6 +7,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
+from backend_skill.check.namewords import is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
     const_str,
@@ -140,6 +141,13 @@ class QueryInLoop(PythonRule):
             "for row in cur.fetchall():\n"
             "    cur.execute('UPDATE t SET seen = true WHERE id = %s', (row[0],))\n"
         ),
+        # a test checking what each of its own rows indexed
+        Valid(
+            "def test_index_covers_every_site(self):\n"
+            "    for site in Site.objects.all():\n"
+            "        self.assertTrue(Indexed.objects.filter(object_id=site.pk).exists())\n",
+            filename="search/tests/test_index.py",
+        ),
     )
     invalid = (
         Invalid(
@@ -160,6 +168,8 @@ class QueryInLoop(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.AsyncFor)) or not _is_result_set(node.iter, ctx):
             return
+        if is_test_path(ctx.path):
+            return  # a test sets up and checks a handful of rows; no request waits on it
         for inner in own_nodes(node.body):
             if isinstance(inner, ast.Call) and _is_read_query(inner, ctx):
                 ctx.report(self, inner)
@@ -287,6 +297,24 @@ class NetworkCallInTransaction(PythonRule):
 
 
 TTL_KEYWORDS = frozenset({"ex", "px", "exat", "pxat", "keepttl"})
+EXPIRE_METHODS = frozenset({"expire", "expireat", "pexpire", "pexpireat"})
+
+
+def _expired_nearby(call: ast.Call, ctx: FileContext) -> bool:
+    """The same function then gives the key its TTL with a separate command (`p.set(key, v)`
+    then `p.expireat(key, at)` in one pipeline). Not before: SET clears an earlier TTL."""
+    key = ast.dump(call.args[0])
+    function = ctx.function
+    body = function.body if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in EXPIRE_METHODS
+        and (node.lineno, node.col_offset) > (call.lineno, call.col_offset)
+        and bool(node.args)
+        and ast.dump(node.args[0]) == key
+        for node in own_nodes(body)
+    )
 
 
 def _is_redis(expr: ast.AST, ctx: FileContext) -> bool:
@@ -325,6 +353,22 @@ class CacheWithoutTtl(PythonRule):
         Valid("import redis\nr = redis.Redis()\nr.set('user:v2:1', data, ex=300)\n"),
         Valid("from django.core.cache import cache\ncache.set('k', v)\n"),
         Valid("settings = {}\nsettings_set = set([1, 2])\nresult = store.set('x', 1)\n"),
+        Valid(
+            "import fakeredis\n"
+            "def test_last_success_is_stored():\n"
+            "    red = fakeredis.FakeStrictRedis()\n"
+            "    assert red.set('job.last_success', 1700000000) is True\n",
+            filename="tests/test_redis.py",
+        ),
+        # the pipeline gives the key its TTL with its own command
+        Valid(
+            "def mark_online(redis_store, user_id, now, expires):\n"
+            "    key = f'user-activity:{user_id}'\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(key, now)\n"
+            "    p.expireat(key, expires)\n"
+            "    p.execute()\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -340,6 +384,26 @@ class CacheWithoutTtl(PythonRule):
         Invalid(
             "from django.core.cache import cache\ncache.set('k', v, timeout=None)\n",
             fixable=False,
+        ),
+        # SET drops the TTL an earlier EXPIRE gave the key
+        Invalid(
+            "def remember(redis_client, key, value):\n"
+            "    redis_client.expire(key, 300)\n"
+            "    redis_client.set(key, value)\n",
+            fixed="def remember(redis_client, key, value):\n"
+            "    redis_client.expire(key, 300)\n"
+            "    redis_client.set(key, value, ex=3600)\n",
+        ),
+        # the expiry is for another key
+        Invalid(
+            "def mark_online(redis_store, user_id, now, expires):\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(f'user-activity:{user_id}', now)\n"
+            "    p.expireat('online-users', expires)\n",
+            fixed="def mark_online(redis_store, user_id, now, expires):\n"
+            "    p = redis_store.pipeline()\n"
+            "    p.set(f'user-activity:{user_id}', now, ex=3600)\n"
+            "    p.expireat('online-users', expires)\n",
         ),
     )
 
@@ -362,6 +426,8 @@ class CacheWithoutTtl(PythonRule):
             return
         if any(kw.arg in TTL_KEYWORDS for kw in node.keywords) or len(node.args) >= 3:
             return
+        if is_test_path(ctx.path) or _expired_nearby(node, ctx):
+            return  # a test's fake or throwaway redis; a TTL set by its own command
         ctx.report(self, node)
 
     def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from backend_skill.check import flow
 from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.flow import Origin
+from backend_skill.check.namewords import is_test_path
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import is_const, keyword, method_name
 from backend_skill.models import Confidence, Severity
@@ -23,9 +24,12 @@ SQL_FUNCTIONS = frozenset(
 
 
 # Safe to splice into SQL text: quoted identifiers (Django's connection.ops.quote_name,
-# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier) and numbers.
+# psycopg2's quote_ident, SQLAlchemy's preparer.quote_identifier), numbers, and the table names
+# an ORM derives from model classes (Django's `Model._meta.db_table`, SQLAlchemy's
+# `Model.__tablename__` and `Model.__table__.name`).
 SQL_SANITIZERS = frozenset(
     {"quote_name", "quote_ident", "quote_identifier", "escape_identifier", "int", "float", "len"}
+    | {"_meta.db_table", "__tablename__", "__table__.name"}
 )
 # Safe to splice into a shell command line: shell-quoted words, and numbers.
 SHELL_SANITIZERS = frozenset({"shlex.quote", "shlex.join", "pipes.quote", "int", "float"})
@@ -106,6 +110,56 @@ class SqlBuiltFromStrings(PythonRule):
             "def page(cur, limit):\n"
             "    cur.execute(f'SELECT id FROM orders ORDER BY id LIMIT {int(limit)}')\n"
         ),
+        # table names the ORM derives from models; counters and %d print only numbers
+        Valid(
+            "from django.db import connection\n"
+            "def estimate_rows(model):\n"
+            "    t = model._meta.db_table\n"
+            "    with connection.cursor() as cursor:\n"
+            "        cursor.execute(\"SELECT reltuples FROM pg_class WHERE relname='%s'\" % t)\n"
+            "        return cursor.fetchone()\n"
+            "def every_nth(cursor, step):\n"
+            "    cursor.execute('SELECT id FROM (SELECT id, row_number() OVER () AS n '\n"
+            "                   'FROM jobs) t WHERE n %% %d = 1' % step)\n"
+        ),
+        Valid(
+            "from sqlalchemy import and_, text\n"
+            "def with_tags(stmt, tag_ids):\n"
+            "    clauses = []\n"
+            "    for index, tag_id in enumerate(tag_ids):\n"
+            "        name = f'tag_{index}'\n"
+            "        clauses.append(text(f'tags @> :{name}').bindparams(**{name: tag_id}))\n"
+            "    return stmt.where(and_(*clauses))\n"
+        ),
+        # a test breaking its own schema on purpose
+        Valid(
+            "from django.db import connection\n"
+            "def drop_column(self, column):\n"
+            "    with connection.cursor() as cursor:\n"
+            "        cursor.execute(f'ALTER TABLE search_entry DROP COLUMN {column}')\n",
+            filename="search/tests/test_backends.py",
+        ),
+        # a migration's DDL over table and column names written out in the migration
+        Valid(
+            "from alembic import op\n"
+            "WIDENED = [('comment', 'body'), ('ticket', 'summary')]\n"
+            "def upgrade():\n"
+            "    for table, column in WIDENED:\n"
+            "        op.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE text')\n"
+        ),
+        # SQLAlchemy's join(target, onclause) builds a statement, not a string
+        Valid(
+            "from sqlalchemy import func, select\n"
+            "async def orders_page(db, user_id, limit):\n"
+            "    count_stmt = (\n"
+            "        select(func.count(Order.id))\n"
+            "        .select_from(Order)\n"
+            "        .join(User, Order.user_id == User.id)\n"
+            "    )\n"
+            "    total = (await db.execute(count_stmt)).scalar()\n"
+            "    names = select(Order.id, User.name).join(User)\n"
+            "    return total, (await db.execute(names)).all()\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -134,6 +188,25 @@ class SqlBuiltFromStrings(PythonRule):
             "        q = f'SELECT id FROM {table}'\n"
             "    cur.execute(q)\n"
         ),
+        # %s takes any text, and enumerate's item is data, not the counter
+        Invalid(
+            "from sqlalchemy import text\n"
+            "def f(session, names):\n"
+            "    for i, name in enumerate(names):\n"
+            "        session.execute(text(\"UPDATE t SET n = '%s' WHERE id = %d\" % (name, i)))\n"
+        ),
+        # one of the looped-over names comes from the caller
+        Invalid(
+            "def purge(cur, extra_table):\n"
+            "    for table, days in (('sessions', 7), (extra_table, 30)):\n"
+            '        cur.execute(f"DELETE FROM {table} WHERE age > {days}")\n'
+        ),
+        # conditions joined into the text with str.join
+        Invalid(
+            "def search(cur, filters):\n"
+            "    where = ' AND '.join(f\"{k} = '{v}'\" for k, v in filters.items())\n"
+            "    cur.execute('SELECT * FROM orders WHERE ' + where)\n"
+        ),
         # quoting the table does not make the rest of the text safe
         Invalid(
             "def f(cur, ops, table, name):\n"
@@ -147,8 +220,8 @@ class SqlBuiltFromStrings(PythonRule):
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if not isinstance(node, ast.Call):
-            return
+        if not isinstance(node, ast.Call) or is_test_path(ctx.path):
+            return  # tests build schema and data they made themselves; no input reaches them
         method = method_name(node)
         query: ast.AST | None = None
         if ctx.call_name(node) in SQL_FUNCTIONS:

@@ -22,6 +22,10 @@ def _collect_env_reads(node: ast.AST, ctx: FileContext) -> None:
         and node.func.attr in {"getenv", "get", "setdefault", "getenvb"}
         and ctx.call_name(node) in ENV_CALLS
     ):
+        if node.func.attr == "setdefault" and isinstance(ctx.parent, ast.Expr):
+            # `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` as a statement sets the
+            # environment for a framework (celery_app.py, a CLI); it reads nothing
+            return
         name = const_str(node.args[0]) if node.args else None
         ctx.fact("env_read", {"line": node.lineno, "name": name})
     elif (

@@ -7,7 +7,13 @@ import ast
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
-from backend_skill.check.namewords import is_test_path, target_names, values_of, words
+from backend_skill.check.namewords import (
+    in_non_production_settings,
+    is_test_path,
+    target_names,
+    values_of,
+    words,
+)
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import const_str, name_of
 from backend_skill.models import Confidence, Severity
@@ -55,6 +61,14 @@ class SecretKeyGeneratedAtStartup(PythonRule):
         Valid("import os\napp.secret_key = os.environ['SECRET_KEY']\n"),
         Valid("import secrets\ndef new_api_key():\n    api_key = secrets.token_urlsafe(32)\n"),
         Valid("import secrets\nnonce = secrets.token_hex(16)\n"),
+        Valid(
+            "from uuid import uuid4\n"
+            "class TestingConfig(BaseConfig):\n"
+            "    TESTING = True\n"
+            "    SECRET_KEY = uuid4().hex\n"
+            "    JWT_SECRET_KEY = uuid4().hex\n",
+            filename="tracker/config.py",
+        ),
     )
     invalid = (
         Invalid("import os\napp.secret_key = os.urandom(24)\n"),
@@ -74,6 +88,8 @@ class SecretKeyGeneratedAtStartup(PythonRule):
             return  # module level: runs once per process start
         if not any(_signing_key_name(n) for n in target_names(node)):
             return
+        if in_non_production_settings(ctx):
+            return  # a test run's settings want a fresh key each run
         for part in ast.walk(node.value):
             if isinstance(part, ast.Call) and ctx.call_name(part) in RANDOM_SOURCES:
                 ctx.report(self, node)

@@ -151,24 +151,68 @@ class AuthRouteWithoutRateLimit(ProjectRule):
             }
         ),
         Valid(files={"app.py": "@app.get('/v1/tokens/{id}')\ndef get_token(id): ...\n"}),
+        # an LLM's token count, a token in an incoming webhook's URL, data being reset
+        Valid(
+            files={
+                "api.py": "@app.post('/v1/messages/count_tokens')\ndef count(body): ...\n"
+                "@router.post('/v1/webhooks/{hook_id}/{token}')\ndef hook(hook_id, token): ...\n"
+                "@router.post('/v1/knowledge/{id}/reset')\ndef clear(id): ...\n"
+                "@router.post('/v1/reset/uploads')\ndef wipe(): ...\n"
+            }
+        ),
     )
     invalid = (
         Invalid(files={"auth.py": "@router.post('/v1/auth/login')\ndef login(form): ...\n"}),
         Invalid(
             files={"views.py": "@bp.route('/password-reset', methods=['POST'])\ndef reset(): ...\n"}
         ),
+        # a reset whose token, or router, says it resets a password
+        Invalid(
+            files={
+                "views.py": "@bp.route('/reset/<token>', methods=['GET', 'POST'])\n"
+                "def reset_with_token(token): ...\n",
+                "password.py": "router = APIRouter(prefix='/v1/password')\n"
+                "@router.post('/reset')\ndef reset(body): ...\n",
+            },
+            count=2,
+        ),
     )
 
     def check_project(self, project: ProjectView) -> None:
         if any(fact["global"] for _, fact in project.facts_of("rate_limiter")):
             return
+        prefixes: dict[str, list[str]] = defaultdict(list)
+        for file, fact in project.facts_of("route_prefix"):
+            prefixes[file].append(fact["prefix"].lower())
         for path, route in _routes(project):
-            lowered = route["path"].lower()
             methods = route["methods"]
             if "POST" not in methods:  # unknown methods (Django path()): the view decides
                 continue
-            if any(word in lowered for word in AUTH_WORDS) and not route["rate_limited"]:
+            if _auth_route(route["path"], prefixes.get(path, [])) and not route["rate_limited"]:
                 project.report(self, path, route["line"], self.message.format(route=route["path"]))
+
+
+# Path parameters are values (`/webhooks/{id}/{token}`), not what the route does.
+PATH_PARAMETER = re.compile(r"\{[^}]*\}|<[^>]*>|\(\?P<[^>]*>[^)]*\)")
+# An LLM endpoint that counts a prompt's tokens.
+TOKEN_COUNTING = re.compile(r"count[-_]?tokens?|tokens?[-_]?count")
+# What makes a reset a credential's reset, in the path, its parameters or its router's prefix.
+CREDENTIAL_WORDS = ("pass", "pwd", "token", "auth", "account", "login", "credential", "otp")
+
+
+def _auth_route(path: str, prefixes: list[str]) -> bool:
+    lowered = path.lower()
+    literal = TOKEN_COUNTING.sub("", PATH_PARAMETER.sub("", lowered))
+    for word in AUTH_WORDS:
+        if word not in literal:
+            continue
+        if word == "reset":
+            # resetting data (`/knowledge/{id}/reset`, `/reset/db`) is no password reset
+            context = " ".join([lowered.replace("reset", ""), *prefixes])
+            if not any(credential in context for credential in CREDENTIAL_WORDS):
+                continue
+        return True
+    return False
 
 
 class NoApiVersion(ProjectRule):
@@ -200,8 +244,25 @@ class NoApiVersion(ProjectRule):
                 "@router.get('/live')\ndef live(): ...\n"
             }
         ),
+        # the prefix is a setting named for its version
+        Valid(
+            files={
+                "main.py": "from app.core.config import settings\n"
+                "app.include_router(api_router, prefix=settings.API_V1_STR)\n",
+                "items.py": "@router.get('/items')\ndef items(): ...\n",
+            }
+        ),
     )
-    invalid = (Invalid(files={"app.py": "@app.get('/orders')\ndef orders(): ...\n"}),)
+    invalid = (
+        Invalid(files={"app.py": "@app.get('/orders')\ndef orders(): ...\n"}),
+        # a prefix from settings whose name says nothing about a version
+        Invalid(
+            files={
+                "main.py": "app.include_router(api_router, prefix=settings.API_PREFIX)\n",
+                "items.py": "@router.get('/items')\ndef items(): ...\n",
+            }
+        ),
+    )
 
     def check_project(self, project: ProjectView) -> None:
         local_prefixes: dict[str, list[str]] = defaultdict(list)
@@ -312,6 +373,17 @@ class ScatteredEnvConfig(ProjectRule):
                 "systemd.py": "import os\nFDS = int(os.environ.get('LISTEN_FDS', 0))\n",
             }
         ),
+        # pointing Django at its settings module from a worker and a CLI entry point
+        Valid(
+            files={
+                "shop/settings.py": "import os\nDB = os.environ['DATABASE_URL']\n",
+                "shop/celery_app.py": "import os\n"
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+                "shop/cli.py": "import os\n"
+                "def main():\n"
+                "    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+            }
+        ),
     )
     invalid = (
         Invalid(
@@ -324,6 +396,14 @@ class ScatteredEnvConfig(ProjectRule):
         Invalid(
             files={
                 "db.py": "import os\nHOME = os.environ['HOME']\nURL = os.getenv('DATABASE_URL')\n",
+                "payments.py": "import os\nKEY = os.environ['STRIPE_KEY']\n",
+            },
+            count=2,
+        ),
+        # setdefault whose value is used reads the variable
+        Invalid(
+            files={
+                "db.py": "import os\nURL = os.environ.setdefault('DATABASE_URL', 'sqlite://')\n",
                 "payments.py": "import os\nKEY = os.environ['STRIPE_KEY']\n",
             },
             count=2,

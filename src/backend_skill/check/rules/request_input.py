@@ -11,7 +11,13 @@ from backend_skill.check.context import FileContext, FixContext
 from backend_skill.check.flow import Origin
 from backend_skill.check.namewords import values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
-from backend_skill.check.ruleutil import const_str, cst_add_keyword, cst_keyword, keyword
+from backend_skill.check.ruleutil import (
+    const_str,
+    cst_add_keyword,
+    cst_keyword,
+    keyword,
+    own_nodes,
+)
 from backend_skill.models import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -588,6 +594,54 @@ class TemplateFromRequest(PythonRule):
             ctx.report(self, node)
 
 
+# Template files of a text format, possibly with a template suffix (`config.cfg.template`,
+# `deployment.yaml.j2`): select_autoescape() would not escape them either.
+TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in")
+TEXT_FORMATS = frozenset(
+    {"cfg", "ini", "conf", "toml", "yaml", "yml", "json", "txt", "md", "rst", "sql", "py", "sh"}
+    | {"env", "csv", "properties"}
+)
+
+
+def _text_template(name: str) -> bool:
+    stem = name.lower()
+    while stem.endswith(TEMPLATE_SUFFIXES):
+        stem = stem[: stem.rfind(".")]
+    _, dot, extension = stem.rpartition(".")
+    return bool(dot) and extension in TEXT_FORMATS
+
+
+def _renders_text_only(call: ast.Call, ctx: FileContext) -> bool:
+    """`env = Environment(...)` whose every use here is `env.get_template(<a text file>)`: a CLI
+    writing a config file, not a page."""
+    statement = ctx.parent
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return False
+    env = statement.targets[0].id
+    function = ctx.function
+    body = function.body if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    nodes = own_nodes(body)
+    uses = sum(
+        1 for n in nodes if isinstance(n, ast.Name) and n.id == env and isinstance(n.ctx, ast.Load)
+    )
+    names = [
+        ctx.string_value(n.args[0]) or ""
+        for n in nodes
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "get_template"
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == env
+        and n.args
+    ]
+    # every use of the environment loads a template whose name says it is text
+    return bool(names) and len(names) == uses and all(_text_template(n) for n in names)
+
+
 class JinjaAutoescapeOff(PythonRule):
     id = "BS154"
     name = "jinja-autoescape-off"
@@ -618,12 +672,38 @@ class JinjaAutoescapeOff(PythonRule):
         ),
         Valid("from jinja2 import Environment\nenv = Environment(autoescape=True)\n"),
         Valid("from jinja2 import Environment\nenv = Environment(**options)\n"),
+        # a CLI writing a config file from a text template
+        Valid(
+            "import os\n"
+            "from jinja2 import Environment, FileSystemLoader\n"
+            "CONFIG_TEMPLATE = 'settings.cfg.template'\n"
+            "def generate_config(root, output):\n"
+            "    env = Environment(loader=FileSystemLoader(os.path.join(root, 'configs')))\n"
+            "    template = env.get_template(CONFIG_TEMPLATE)\n"
+            "    with open(output, 'w') as f:\n"
+            "        f.write(template.render(debug=False))\n"
+        ),
     )
     invalid = (
         Invalid(
             "import jinja2\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader('t'))\n",
             fixed="import jinja2\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader('t'), "
             "autoescape=jinja2.select_autoescape())\n",
+        ),
+        # the same environment also renders a page
+        Invalid(
+            "from jinja2 import Environment, FileSystemLoader\n"
+            "def render(root, user):\n"
+            "    env = Environment(loader=FileSystemLoader(root))\n"
+            "    env.get_template('settings.cfg.template').render()\n"
+            "    return env.get_template('profile.html').render(user=user)\n",
+            fixed="from jinja2 import Environment, FileSystemLoader\n"
+            "import jinja2\n\n\n"
+            "def render(root, user):\n"
+            "    env = Environment(loader=FileSystemLoader(root), "
+            "autoescape=jinja2.select_autoescape())\n"
+            "    env.get_template('settings.cfg.template').render()\n"
+            "    return env.get_template('profile.html').render(user=user)\n",
         ),
         Invalid(
             "from jinja2 import Environment\nenv = Environment(autoescape=False)\n",
@@ -641,6 +721,8 @@ class JinjaAutoescapeOff(PythonRule):
         if setting is None or (
             isinstance(setting.value, ast.Constant) and setting.value.value is False
         ):
+            if setting is None and _renders_text_only(node, ctx):
+                return  # no HTML: a config file or manifest is written from these templates
             ctx.report(self, node)
 
     def fix(self, node: cst.CSTNode, ctx: FixContext) -> cst.CSTNode | None:

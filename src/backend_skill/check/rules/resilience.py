@@ -140,6 +140,40 @@ class SwallowedException(PythonRule):
             "class Connection:\n    def __del__(self):\n"
             "        try:\n            self.close()\n        except Exception:\n            pass\n"
         ),
+        # best-effort release while the real outcome is decided elsewhere
+        Valid(
+            "from contextlib import contextmanager\n"
+            "@contextmanager\n"
+            "def connect(engine):\n"
+            "    conn = engine.raw_connection()\n"
+            "    try:\n"
+            "        yield conn\n"
+            "    finally:\n"
+            "        try:\n"
+            "            conn.close()\n"
+            "        except Exception:\n"
+            "            pass\n"
+        ),
+        Valid(
+            "def upload(ssh, files):\n"
+            "    try:\n"
+            "        ssh.put(files)\n"
+            "    except Exception as e:\n"
+            "        log.error('upload failed: %s', e)\n"
+            "        try:\n"
+            "            ssh.close()\n"
+            "        except BaseException:\n"
+            "            pass\n"
+            "        raise\n"
+        ),
+        Valid(
+            "class Store:\n"
+            "    def close(self):\n"
+            "        try:\n"
+            "            self.client.close()\n"
+            "        except Exception:\n"
+            "            pass\n"
+        ),
     )
     invalid = (
         Invalid("try:\n    charge(order)\nexcept:\n    pass\n"),
@@ -149,6 +183,17 @@ class SwallowedException(PythonRule):
             "        continue\n"
         ),
         Invalid("try:\n    charge(order)\nexcept (ValueError, Exception):\n    ...\n"),
+        # in a finally, but committing is not releasing: lost writes go unnoticed
+        Invalid(
+            "def save(session, order):\n"
+            "    try:\n"
+            "        session.add(order)\n"
+            "    finally:\n"
+            "        try:\n"
+            "            session.commit()\n"
+            "        except Exception:\n"
+            "            pass\n"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -162,7 +207,40 @@ class SwallowedException(PythonRule):
             # interpreter shutdown when logging is gone: swallowing is the idiom there.
             return
         if all(_is_noop(statement) for statement in node.body):
+            if _best_effort_release(node, ctx):
+                return
             ctx.report(self, node)
+
+
+# Releasing a resource: nothing to do if it fails, and it must not hide the error in flight.
+RELEASE_METHODS = frozenset(
+    {"close", "aclose", "shutdown", "disconnect", "release", "terminate", "kill", "cleanup"}
+    | {"__exit__", "__aexit__", "teardown", "stop"}
+)
+
+
+def _best_effort_release(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """`try: conn.close() except Exception: pass` in a `finally:`, in an `except:` that is
+    already handling the real error, or in a close() closing what it owns."""
+    ancestors = ctx.ancestors
+    if len(ancestors) < 2 or not isinstance(ancestors[-1], ast.Try):
+        return False
+    body = ancestors[-1].body
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
+        return False
+    call = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    if not (isinstance(call, ast.Call) and name_of(call.func) in RELEASE_METHODS):
+        return False
+    statement: ast.AST = ancestors[-1]
+    for ancestor in reversed(ancestors[:-1]):
+        if isinstance(ancestor, ast.ExceptHandler):
+            return True
+        if isinstance(ancestor, (ast.Try, ast.TryStar)) and statement in ancestor.finalbody:
+            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return ancestor.name in RELEASE_METHODS
+        statement = ancestor
+    return False
 
 
 def _is_broad(kind: ast.expr | None) -> bool:

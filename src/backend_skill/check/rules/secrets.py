@@ -7,6 +7,7 @@ import re
 from typing import ClassVar
 
 from backend_skill.check.context import FileContext
+from backend_skill.check.namewords import is_test_path as shared_is_test_path
 from backend_skill.check.namewords import words
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.ruleutil import (
@@ -51,6 +52,9 @@ KEY_FORMATS = re.compile(
     r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}\b)"
     r"|(?P<private_key>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)"
 )
+# What follows a PEM header when a key is really there: optional `Proc-Type:`/`DEK-Info:` lines,
+# then base64. A header followed by `...` or prose only names the format.
+PEM_BODY = re.compile(r"\s*(?:[A-Za-z-]+:[^\n]*\n\s*)*[A-Za-z0-9+/=]{40}")
 KEY_PREFIXES = (
     "AKIA",
     "ASIA",
@@ -70,14 +74,8 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docke
 
 
 def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in {"tests", "test", "testing", "fixtures"} for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
+    """Test code, or the fixtures it reads: fake credentials live there on purpose."""
+    return shared_is_test_path(path) or "fixtures" in path.split("/")[:-1]
 
 
 def looks_like_secret_value(value: str, name: str | None = None) -> bool:
@@ -157,6 +155,26 @@ class HardcodedSecret(PythonRule):
         Valid("STUB_PACKAGES = {'passlib': 'types-passlib2', 'passpy': 'types-passpy2'}\n"),
         # a character set and a regular expression
         Valid('TOKEN_SPECIALS = r"!#$%&\'*+-.^_`|~"\ntoken = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"\n'),
+        # Django settings naming models, and the alphabet secrets are drawn from
+        Valid(
+            "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'oauthapp.AccessToken'\n"
+            "OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'oauthapp.RefreshToken'\n"
+            "INVITE_TOKEN_CHARSET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'\n"
+        ),
+        # an LLM option renamed for another backend: a count of tokens
+        Valid("OPTION_ALIASES = {'max_tokens': 'num_predict', 'stop': 'stop_sequences'}\n"),
+        # translated mail subjects and titles about passwords
+        Valid(
+            "MAIL_TEXT = {\n"
+            "    'password_reset_subject': 'Wachtwoordherstel',\n"
+            "    'password_changed_title': '\u30d1\u30b9\u30ef\u30fc\u30c9\u5909\u66f4',\n"
+            "}\n"
+        ),
+        # the settings module a test run uses
+        Valid(
+            "DATABASES = {'default': {'USER': 'shop', 'PASSWORD': 'shop-ci-db'}}\n",
+            filename="shop/configuration_testing.py",
+        ),
     )
     invalid = (
         Invalid("SECRET_KEY = 'django-insecure-8f#k2@p!x0z'\n"),
@@ -171,6 +189,11 @@ class HardcodedSecret(PythonRule):
         # secret words dressed up, typed in as the secret itself
         Invalid("app.secret_key = 'super-secret-key'\n"),
         Invalid("JWT_SECRET = 'my-dev-secret'\n"),
+        # the same database block in the settings production reads
+        Invalid(
+            "DATABASES = {'default': {'USER': 'shop', 'PASSWORD': 'shop-pr0d-db'}}\n",
+            filename="shop/settings.py",
+        ),
         # a placeholder in the framework's signing-key slot is the key every session is signed with
         Invalid(
             "from flask import Flask\napp = Flask(__name__)\n"
@@ -380,11 +403,41 @@ class KnownKeyFormat(PythonRule):
     valid = (
         Valid("PREFIX = 'AKIA'\nPATTERN = r'AKIA[0-9A-Z]{16}'\n"),
         Valid("key = os.environ['AWS_ACCESS_KEY_ID']\n"),
+        # the header names a format: an upload endpoint's documented body, a format check
+        Valid(
+            "def upload(self, data):\n"
+            '    """Upload a certificate.\n\n'
+            '    Body: {"body": "...", "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}\n'
+            '    """\n'
+            "def is_rsa(pem):\n"
+            "    return pem.startswith('-----BEGIN RSA PRIVATE KEY-----')\n"
+        ),
+        # a throwaway key a test signs its certificates with
+        Valid(
+            "TEST_CA_KEY = '''-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEpAIBAAKCAQEAwJ7m1vQZk3cL0pXh9eR2tYbN6uF8sD4aG5jK1lM3nO7pQ9rS\n"
+            "-----END RSA PRIVATE KEY-----'''\n",
+            filename="certs/tests/vectors.py",
+        ),
     )
     invalid = (
         Invalid("AWS_KEY = 'AKIAIOSFODNN7QWERTY1'\n"),
         Invalid("token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n"),
-        Invalid("KEY = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n'''\n"),
+        Invalid(
+            "KEY = '''-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEpAIBAAKCAQEAwJ7m1vQZk3cL0pXh9eR2tYbN6uF8sD4aG5jK1lM3nO7pQ9rS\n"
+            "-----END RSA PRIVATE KEY-----'''\n"
+        ),
+        # an encrypted key: its headers come before the base64
+        Invalid(
+            "KEY = '''-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+            "DEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n"
+            "xT6pC3mL0eDq9vR2bN8sK4fY1hJ7uZ5wA0gM6iO3tP9lS2nQ8rE1cV4kB7yH5jU\n'''\n"
+        ),
+        # a provider's token is live wherever it is written, tests included
+        Invalid(
+            "STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n", filename="billing/tests/test_pay.py"
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
@@ -394,6 +447,11 @@ class KnownKeyFormat(PythonRule):
         if len(text) < 20 or not any(prefix in text for prefix in KEY_PREFIXES):
             return
         match = KEY_FORMATS.search(text)
+        if match is not None and match.lastgroup == "private_key":
+            if not PEM_BODY.match(text, match.end()):
+                return  # a header alone names the format; no key follows it
+            if is_test_path(ctx.path):
+                return  # tests embed throwaway key pairs to sign their certificates with
         if match is not None:
             kind = (match.lastgroup or "key").replace("_", " ")
             ctx.report(self, node, self.message.format(kind=kind))

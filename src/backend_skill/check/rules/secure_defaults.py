@@ -26,7 +26,11 @@ DESCRIBES_A_SECRET = frozenset(
     | {"expires", "expiry", "minutes", "seconds", "hours", "days", "lifetime", "timeout"}
     | {"min", "max", "length", "len", "policy", "rounds", "header", "algorithm", "alg"}
     | {"type", "hint", "reset", "enabled", "required", "backend", "provider", "region", "prefix"}
+    | {"threshold", "limit", "pattern", "regex"}
 )
+# A fallback that switches a feature about secrets (`ENABLE_PASSWORD_AUTH`, 'True'); no secret
+# is ever one of these words.
+SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off"})
 KEY_PARTNERS = frozenset({"api", "secret", "signing", "private", "encryption", "access", "jwt"})
 
 
@@ -70,6 +74,14 @@ class SecretWithDefault(PythonRule):
         Valid("import os\nSECRET_FILE = os.getenv('SECRET_FILE', '/run/secrets/key')\n"),
         Valid("import os\nAPI_TOKEN = os.getenv('API_TOKEN', '')\n"),
         Valid("import os\nkey = os.environ.get('JWT_SECRET', default=None)\n"),
+        # switches and limits about secrets, not secrets
+        Valid(
+            "import os\n"
+            "ENABLE_PASSWORD_LOGIN = os.getenv('ENABLE_PASSWORD_LOGIN', 'True').lower() == 'true'\n"
+            "REFRESH_TOKEN_ROTATION = os.environ.get('REFRESH_TOKEN_ROTATION', 'off')\n"
+            "SUMMARY_TOKEN_THRESHOLD = int(os.getenv('SUMMARY_TOKEN_THRESHOLD', '60000'))\n"
+            "PASSWORD_REGEX_PATTERN = os.getenv('PASSWORD_REGEX_PATTERN', r'^(?=.*\\d).{12,}$')\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -83,6 +95,10 @@ class SecretWithDefault(PythonRule):
         Invalid(
             "from os import getenv\nDB_PASSWORD = getenv('DB_PASSWORD', 'postgres')\n",
             fixable=False,
+        ),
+        Invalid(
+            "import os\nLDAP_BIND_PASSWORD = os.getenv('LDAP_BIND_PASSWORD', 'secret123')\n",
+            fixed="import os\nLDAP_BIND_PASSWORD = os.environ['LDAP_BIND_PASSWORD']\n",
         ),
     )
 
@@ -98,6 +114,8 @@ class SecretWithDefault(PythonRule):
             return
         value = const_str(default)
         if not value or not _secret_variable(variable) or is_test_path(ctx.path):
+            return
+        if value.strip().lower() in SWITCH_VALUES:
             return
         fixable = isinstance(node.func, ast.Attribute) and len(node.args) == 2 and not node.keywords
         ctx.report(self, node, fixable=fixable)

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from backend_skill.check.context import FileContext, FixContext
-from backend_skill.check.namewords import values_of
+from backend_skill.check.namewords import in_non_production_settings, values_of
 from backend_skill.check.rule import Invalid, PythonRule, Valid
 from backend_skill.check.rules.secrets import is_test_path
 from backend_skill.check.ruleutil import (
@@ -386,18 +386,40 @@ class DebugEnabled(PythonRule):
         Valid("app = FastAPI(debug=settings.debug)\n"),
         Valid("DEBUG = True\n", filename="tests/settings.py"),
         Valid("debug = True\nparser.add_argument('--debug', action='store_true')\n"),
+        # the settings classes for development and tests
+        Valid(
+            "import os\n"
+            "class BaseConfig:\n"
+            "    DEBUG = False\n"
+            "class DevelopmentConfig(BaseConfig):\n"
+            "    DEBUG = True\n"
+            "    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL')\n"
+            "class TestingConfig(BaseConfig):\n"
+            "    DEBUG = True\n"
+            "    TESTING = True\n",
+            filename="tracker/config.py",
+        ),
+        Valid("DEBUG = True\nDATABASES = {}\n", filename="shop/testutils/settings.py"),
     )
     invalid = (
         Invalid("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"),
         Invalid("from fastapi import FastAPI\napp = FastAPI(debug=True)\n"),
         Invalid("DEBUG = True\nALLOWED_HOSTS = ['*']\n", filename="mysite/settings.py"),
         Invalid("app.config['DEBUG'] = True\n"),
+        # the class production loads
+        Invalid(
+            "class BaseConfig:\n    DEBUG = False\nclass ProductionConfig(BaseConfig):\n"
+            "    DEBUG = True\n",
+            filename="tracker/config.py",
+        ),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Assign):
             if not is_const(node.value, True) or is_test_path(ctx.path):
                 return
+            if in_non_production_settings(ctx):
+                return  # `class DevelopmentConfig: DEBUG = True` is what that class is for
             target = node.targets[0]
             if (
                 (isinstance(target, ast.Name) and target.id == "DEBUG" and _settings_module(ctx))
@@ -501,6 +523,8 @@ HARMLESS_WORDS = frozenset(
         "ttl",
         "lifetime",
         "usage",
+        "issuer",
+        "audience",
     }
 )
 
@@ -554,6 +578,13 @@ def _sensitive(expr: ast.AST, auth_file: bool) -> str | None:
             }:
                 return None
             skipped.add(id(node.func))  # a function's name says what it does, not what it holds
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "replace"
+                and len(node.args) >= 2
+            ):
+                # `text.replace(secret, "*****")`: the secret is what is taken out
+                skipped.update(id(part) for part in ast.walk(node.args[0]))
             continue
         name: str | None = None
         if isinstance(node, ast.Name):
@@ -609,6 +640,17 @@ class SensitiveDataLogged(PythonRule):
         # one harmless header (pip/_internal/index/collector.py:164)
         Valid("logger.debug('fetched %s as %s', url, resp.headers.get('Content-Type', '?'))\n"),
         Valid("log.info('client %s', request.headers['User-Agent'])\n"),
+        # the key is the text being masked out of the URL
+        Valid(
+            "def fetch(self, url):\n"
+            "    app_log.debug(f'weather: getting {url}'.replace(self.api_key, '*****'))\n"
+        ),
+        # an issuer is a public claim
+        Valid(
+            "import jwt\n"
+            "def match(token_issuer):\n"
+            "    log.warning(f'no provider for issuer {token_issuer}')\n"
+        ),
     )
     invalid = (
         Invalid("logger.info('login %s with %s', username, password)\n"),
@@ -618,6 +660,8 @@ class SensitiveDataLogged(PythonRule):
         Invalid("self.log.error('request failed', extra={'headers': request.headers})\n"),
         Invalid("logger.info('cookie %s', request.headers.get('Cookie'))\n"),
         Invalid("log.debug('calling with %s', session.headers['X-Api-Key'])\n"),
+        # the key is what replaces the placeholder: it ends up in the log
+        Invalid("log.debug('calling %s', url.replace('{key}', self.api_key))\n"),
     )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
