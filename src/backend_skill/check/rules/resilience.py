@@ -467,7 +467,7 @@ class RaiseWithoutFrom(PythonRule):
     severity = Severity.LOW
     confidence = Confidence.HIGH
     pattern = "resilience-patterns#error-wrapping-and-context"
-    summary = "A new exception raised inside `except` without `from`: the cause is lost."
+    summary = "A new exception raised inside `except` without `from`: not recorded as its cause."
     why = (
         "Without `from err` the traceback says 'during handling of the above exception, "
         "another exception occurred', which reads like a bug in the handler, and tools that "
