@@ -184,14 +184,17 @@ def target_names(statement: ast.AST) -> list[str]:
     return names
 
 
-def own_nodes(body: list[ast.stmt]) -> list[ast.AST]:
-    """Nodes of a block, not descending into nested functions, classes or lambdas."""
+def own_nodes(body: list[ast.stmt], *, stop_at: tuple[type[ast.AST], ...] = ()) -> list[ast.AST]:
+    """Nodes of a block, not descending into nested functions, classes or lambdas (nor into
+    the kinds in `stop_at`, which are listed themselves)."""
     out: list[ast.AST] = []
     stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
         out.append(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if stop_at and isinstance(node, stop_at):
             continue
         stack.extend(ast.iter_child_nodes(node))
     return out

@@ -262,24 +262,8 @@ def _is_noop(statement: ast.stmt) -> bool:
 
 
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep"})
+LOOPS = (ast.For, ast.While, ast.AsyncFor)
 JITTER_NAMES = frozenset({"random", "uniform", "jitter", "backoff", "expo", "exponential"})
-
-
-def _loop_nodes(body: list[ast.stmt]) -> list[ast.AST]:
-    """A loop body's nodes, without nested functions or nested loops: a sleep belongs to the
-    innermost loop around it, so an outer loop does not report it a second time."""
-    loops = (ast.For, ast.While, ast.AsyncFor)
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, loops):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 class RetryWithFixedSleep(PythonRule):
@@ -343,7 +327,8 @@ class RetryWithFixedSleep(PythonRule):
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
             return
-        nodes = _loop_nodes(node.body)
+        # a sleep belongs to the innermost loop around it: an outer loop does not report it
+        nodes = own_nodes(node.body, stop_at=LOOPS)
         tries = [n for n in nodes if isinstance(n, ast.Try)]
         if not tries or not any(
             isinstance(inner, (ast.Return, ast.Break))
