@@ -108,6 +108,9 @@ def test_form_feeds_and_unicode_separators_do_not_shift_lines(tmp_path: Path) ->
 def test_fixes_land_on_the_right_line_after_a_form_feed(tmp_path: Path) -> None:
     path = tmp_path / "client.py"
     path.write_text("import requests\n\x0c\n\ndef f(u):\n    return requests.get(u)\n")
+    # the per-finding fix (check_file, --show-fixes) splices at offsets counted by line
+    [finding] = run(tmp_path, with_fixes=True).result.findings
+    assert finding.fix is not None and "timeout=10" in finding.fix.diff
     assert run(tmp_path, fix_mode="write").result.fixed_files == ["client.py"]
     assert path.read_text() == (
         "import requests\n\x0c\n\ndef f(u):\n    return requests.get(u, timeout=10)\n"
