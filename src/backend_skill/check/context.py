@@ -154,7 +154,7 @@ class FileContext:
 
     def origin(self, expr: ast.AST) -> flow.Origin:
         """Where a value comes from: constant, parameter, request data, built, or unknown."""
-        return flow.origin(expr, self._scope())
+        return flow.origin(expr, self.scope())
 
     def is_dynamic_string(self, expr: ast.AST) -> bool:
         """A string built (f-string, %, .format, +, join) from at least one non-constant."""
@@ -175,7 +175,7 @@ class FileContext:
             return expr
         if not isinstance(expr, ast.Name):
             return None
-        scope: flow.Scope | None = self._scope()
+        scope: flow.Scope | None = self.scope()
         while scope is not None:
             if expr.id in scope.parameters or expr.id in scope.unknown:
                 return None
@@ -188,9 +188,10 @@ class FileContext:
 
     def assigned_values(self, name: str) -> list[ast.expr]:
         """The expressions assigned to a local name in the enclosing function (or module)."""
-        return self._scope().assignments.get(name, [])
+        return self.scope().assignments.get(name, [])
 
-    def _scope(self) -> flow.Scope:
+    def scope(self) -> flow.Scope:
+        """The names bound in the enclosing function (or module), built once per function."""
         owner: ast.AST = self.function if self.function is not None else self.tree
         scope = self._flow_cache.get(id(owner))
         if scope is None:

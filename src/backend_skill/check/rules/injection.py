@@ -535,7 +535,7 @@ def _round_trip(data: ast.expr, ctx: FileContext) -> bool:
         return ctx.call_name(data) in SERIALIZERS
     if not isinstance(data, ast.Name):
         return False
-    scope = flow.Scope.of(ctx.function or ctx.tree, None)
+    scope = ctx.scope()  # built once per function, shared with every rule
     if data.id in scope.parameters or data.id in scope.unknown:
         return False
     values = scope.assignments.get(data.id, [])
